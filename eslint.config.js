@@ -1,0 +1,30 @@
+// @ts-check
+import js from '@eslint/js';
+import playwright from 'eslint-plugin-playwright';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'reports/', 'test-results/', 'playwright-report/', 'blob-report/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['specs/**/*.ts'],
+    ...playwright.configs['flat/recommended'],
+    rules: {
+      ...playwright.configs['flat/recommended'].rules,
+      // Specs import test/expect from fixtures/index.ts, never from @playwright/test directly.
+      'no-restricted-imports': ['error', { paths: [{ name: '@playwright/test', message: "import { test, expect } from '../fixtures/index.ts'" }] }],
+      // Assertions live in helpers such as ok() and toBeAuthError() as well as in expect().
+      'playwright/expect-expect': ['error', { assertFunctionNames: ['ok', 'expect'] }],
+      'playwright/no-conditional-in-test': 'error',
+    },
+    settings: { playwright: { globalAliases: { test: ['test'], expect: ['expect'] } } },
+  },
+);
