@@ -1,0 +1,24 @@
+/**
+ * How each local server is started: the one place that knows the command lines, shared by the
+ * Playwright config (webServer), `npm run mock` / `npm run emulator`, and the benchmarks.
+ */
+export const OPENAPI = 'schemas/openapi.yaml';
+const prism = 'node_modules/.bin/prism';
+
+/** `prism mock`: the stateless target. */
+export function prismMockCommand(port: number): string {
+  return `${prism} mock ${OPENAPI} --host 127.0.0.1 --port ${port} --verboseLevel warn`;
+}
+
+/** `prism proxy --errors` in front of an upstream: every answer is checked against the contract. */
+export function prismProxyCommand(port: number, upstream: string): string {
+  return `${prism} proxy ${OPENAPI} ${upstream} --errors --host 127.0.0.1 --port ${port} --verboseLevel warn`;
+}
+
+/** The stateful emulator. */
+export function emulatorCommand(port: number): string {
+  return `node --import tsx mock/emulator/cli.ts --host 127.0.0.1 --port ${port}`;
+}
+
+/** A documented endpoint every local server answers with 200 once it is ready (not `/`: Prism has no route there). */
+export const READY_PATH = '/auth/v1/certs';
