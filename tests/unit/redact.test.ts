@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../fixtures/redact.ts';
+
+const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
+
+describe('redaction', () => {
+  it('replaces secret-named properties at any depth, keeping numbers such as error_code', () => {
+    const body = { access_token: 'a1', nested: { refresh_token: 'r1', list: [{ password: 'p' }] }, error_code: 3, sub: '42' };
+    assert.deepEqual(redactJson(body), {
+      access_token: REDACTED,
+      nested: { refresh_token: REDACTED, list: [{ password: REDACTED }] },
+      error_code: 3,
+      sub: '42',
+    });
+  });
+
+  it('replaces registered secret values wherever they appear in text', () => {
+    registerSecret('s3cr3t-client-value');
+    assert.equal(redactText('url?x=1&y=s3cr3t-client-value&z=2'), `url?x=1&y=${REDACTED}&z=2`);
+  });
+
+  it('replaces bearer and basic credentials, JWTs, and secret query parameters', () => {
+    assert.equal(redactText('Authorization: Bearer abc.def'), `Authorization: Bearer ${REDACTED}`);
+    assert.equal(redactText(`token ${jwt} end`), `token ${REDACTED} end`);
+    assert.equal(redactText('/auth/v1/user/me?sudo_token=xyz&client_id=env'), `/auth/v1/user/me?sudo_token=${REDACTED}&client_id=env`);
+    assert.equal(redactText('{"verification_code":"123456","verification_id":"v1"}'), `{"verification_code":"${REDACTED}","verification_id":"v1"}`);
+  });
+
+  it('redacts headers by name', () => {
+    assert.deepEqual(redactHeaders({ authorization: 'Bearer t0k3n', 'x-request-id': 'abc', cookie: 'sid=1' }), {
+      authorization: `Bearer ${REDACTED}`,
+      'x-request-id': 'abc',
+      cookie: REDACTED,
+    });
+  });
+
+  it('previews bodies redacted and truncated', () => {
+    const preview = previewBody(JSON.stringify({ access_token: jwt, padding: 'x'.repeat(1000) }), 80);
+    assert.ok(!preview.includes(jwt));
+    assert.match(preview, /more characters\)$/);
+    assert.ok(preview.length < 120);
+  });
+});
+
+describe('redaction leaves look-alike names alone', () => {
+  it('does not redact error_code or x_code style keys', () => {
+    assert.equal(redactText('error_code=3&verification_id=abc'), 'error_code=3&verification_id=abc');
+    assert.equal(redactText('{"error_code":3}'), '{"error_code":3}');
+  });
+});
