@@ -14,8 +14,10 @@ test.describe('third-party providers (GET /auth/v1/user/provider, bind, unbind)'
     const account = await accounts.signedUpByPhone();
     const token = account.tokens.access_token;
     const listed = ok(await api.get('/auth/v1/user/provider', { token }));
-    const provider = (listed.data as Array<{ id: string; bind?: boolean }>).find((p) => !p.bind);
-    if (!provider) throw new Error('the emulator lists no unbound provider to bind');
+    const unbound = (listed.data as Array<{ id: string; bind?: boolean }>).filter((p) => !p.bind);
+    expect(unbound, 'the emulator lists an unbound provider').not.toHaveLength(0);
+    const provider = unbound[0] as { id: string };
+
     const providerToken = await test.step('get a provider token from the emulator', () => emulator.providerToken(provider.id, faker.string.uuid()));
 
     ok(await api.post('/auth/v1/user/provider/bind', { token, data: { provider_token: providerToken } }));

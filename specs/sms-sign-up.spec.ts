@@ -10,6 +10,7 @@ test.describe('SMS sign-up: verification, verify, sign-up', () => {
     expect(sent.expires_in).toBeGreaterThan(0);
 
     const code = await test.step(`read the code (${codes.description})`, () => codes.codeFor(recipient, String(sent.verification_id)));
+
     const verified = ok(await api.post('/auth/v1/verification/verify', { data: verifyRequest(String(sent.verification_id), code) }));
     expect(verified.verification_token).toEqual(expect.any(String));
 

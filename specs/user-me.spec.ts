@@ -14,8 +14,8 @@ test.describe('the current user (GET /auth/v1/user/me)', () => {
 
     const me = ok(await api.get('/auth/v1/user/me', { token: account.tokens.access_token }));
 
-    expect(me).toMatchObject({ sub: account.tokens.sub, username: account.username, name: account.name, ...account.recipient });
-    if (me.user_id !== undefined) expect(me.user_id).toBe(account.tokens.sub);
+    // docs (user-me): user_id equals sub.
+    expect(me).toMatchObject({ sub: account.tokens.sub, user_id: account.tokens.sub, username: account.username, name: account.name, ...account.recipient });
   });
 
   test('user/me without an access token is refused with unauthenticated', { tag: '@stateful' }, async ({ api }) => {
