@@ -24,6 +24,8 @@ export default tseslint.config(
       // Assertions live in helpers such as ok() and toBeAuthError() as well as in expect().
       'playwright/expect-expect': ['error', { assertFunctionNames: ['ok', 'expect'] }],
       'playwright/no-conditional-in-test': 'error',
+      // A skip must carry its reason and depend on the target; unconditional skips stay forbidden.
+      'playwright/no-skipped-test': ['error', { allowConditional: true }],
     },
     settings: { playwright: { globalAliases: { test: ['test'], expect: ['expect'] } } },
   },
