@@ -1,0 +1,96 @@
+/**
+ * The emulator as a Hono app, for in-process use (`app.request()`) or behind a server (server.ts).
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { OffsetClock, type Clock } from './clock.ts';
+import { buildConfig, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
+import type { EmulatorParts } from './context.ts';
+import { payloadTooLarge, routeNotFound, toApiError } from './errors.ts';
+import { resetEmulator } from './handlers/emulator.ts';
+import { registerRoutes } from './routes.ts';
+import { Store } from './store.ts';
+import { TokenService } from './tokens.ts';
+
+export interface EmulatorOptions extends ConfigOptions {
+  /** Defaults to real time plus an offset that `POST /__emulator/clock` moves forward. */
+  clock?: Clock;
+  /**
+   * Request log sink; off by default. Lines hold the method, the path (never the query, which can
+   * carry sudo_token) and the status: nothing secret.
+   */
+  log?: (line: string) => void;
+  /** Where an unexpected handler error (answered as 500 internal) is reported; default console.error. */
+  onInternalError?: (error: unknown) => void;
+}
+
+export interface Emulator {
+  app: Hono;
+  store: Store;
+  clock: Clock;
+  config: EmulatorConfig;
+  tokens: TokenService;
+  /** Same as `POST /__emulator/reset`. */
+  reset(): void;
+}
+
+/** CORS for any origin and ANY request header (facts §1.2: the SDK may send a header named `undefined`). */
+const cors: MiddlewareHandler = async (c, next) => {
+  const origin = c.req.header('origin');
+  if (origin) {
+    c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Allow-Credentials', 'true');
+    c.header('Vary', 'Origin');
+  } else {
+    c.header('Access-Control-Allow-Origin', '*');
+  }
+  c.header('Access-Control-Expose-Headers', 'Allow, WWW-Authenticate');
+  await next();
+};
+
+/** Bodies over 1 MiB are refused without being buffered (413); GET/HEAD/OPTIONS bodies are never read. */
+const limitBody: MiddlewareHandler = (() => {
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw payloadTooLarge(MAX_BODY_BYTES);
+    },
+  });
+  return (c, next) => {
+    const method = c.req.method;
+    return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? next() : limit(c, next);
+  };
+})();
+
+function requestLog(log: (line: string) => void): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    log(`${c.req.method} ${c.req.path} ${c.res.status}`);
+  };
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const clock = options.clock ?? new OffsetClock();
+  const config = buildConfig(options);
+  const store = new Store(clock, config);
+  const tokens = new TokenService(clock);
+  const parts: EmulatorParts = { config, store, clock, tokens, startupRuntime: Object.freeze({ ...config.runtime }) };
+  const reportInternal = options.onInternalError ?? ((error: unknown) => console.error('[emulator] internal error:', error));
+
+  const app = new Hono();
+  if (options.log) app.use('*', requestLog(options.log));
+  app.use('*', cors);
+  app.use('*', limitBody);
+  registerRoutes(app, parts);
+
+  // The one place an error becomes the API's JSON error body.
+  const errorResponse = (c: Context, err: unknown) => {
+    const error = toApiError(err);
+    if (error.status === 500) reportInternal(err);
+    return c.json(error.body(), error.status, error.headers);
+  };
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
+
+  return { app, store, clock, config, tokens, reset: () => resetEmulator(parts) };
+}

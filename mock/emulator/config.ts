@@ -1,0 +1,81 @@
+/**
+ * Emulator configuration. Start-up values (identity, network) are fixed for the process; the
+ * behaviour switches in `RuntimeConfig` can be changed at run time through `PATCH /__emulator/config`.
+ *
+ * Defaults:
+ *   env id      `emulator-env`        (EMULATOR_ENV_ID, --env-id)
+ *   client id   the env id            (EMULATOR_CLIENT_ID, --client-id); facts §1.2: client_id defaults to the env id
+ *   region      `ap-shanghai`         (EMULATOR_REGION, --region)
+ *   host        `127.0.0.1`           (EMULATOR_HOST, --host)
+ *   port        8787                  (EMULATOR_PORT, --port)
+ */
+export const DEFAULTS = {
+  envId: 'emulator-env',
+  region: 'ap-shanghai',
+  host: '127.0.0.1',
+  port: 8787,
+  anonymousEnabled: true,
+  /** facts §D: the resend interval is not documented; 3P says 60 s. */
+  resendIntervalSeconds: 60,
+  /** contract-decisions: at most 5 wrong attempts per verification. */
+  maxVerifyAttempts: 5,
+  /** Bounds memory when a load test signs one user in again and again: the oldest session ends first. */
+  maxSessionsPerUser: 100,
+} as const;
+
+/** Lifetimes in seconds (facts §C, §D). */
+export const LIFETIMES = {
+  accessToken: 7200,
+  refreshToken: 31 * 24 * 3600,
+  verificationCode: 600,
+  verificationToken: 600,
+  sudoToken: 900,
+  providerToken: 600,
+} as const;
+
+/** Largest request body accepted (contract-decisions: bodies over 1 MiB -> 413). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RuntimeConfig {
+  anonymous_enabled: boolean;
+  resend_interval_seconds: number;
+  max_verify_attempts: number;
+}
+
+export interface EmulatorConfig {
+  readonly envId: string;
+  readonly clientId: string;
+  readonly region: string;
+  readonly maxSessionsPerUser: number;
+  /** Mutable through `PATCH /__emulator/config`; restored to the start-up values by `POST /__emulator/reset`. */
+  runtime: RuntimeConfig;
+}
+
+export interface ConfigOptions {
+  envId?: string;
+  clientId?: string;
+  region?: string;
+  anonymousEnabled?: boolean;
+  resendIntervalSeconds?: number;
+  maxVerifyAttempts?: number;
+  maxSessionsPerUser?: number;
+}
+
+export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
+  return {
+    anonymous_enabled: options.anonymousEnabled ?? DEFAULTS.anonymousEnabled,
+    resend_interval_seconds: options.resendIntervalSeconds ?? DEFAULTS.resendIntervalSeconds,
+    max_verify_attempts: options.maxVerifyAttempts ?? DEFAULTS.maxVerifyAttempts,
+  };
+}
+
+export function buildConfig(options: ConfigOptions = {}): EmulatorConfig {
+  const envId = options.envId ?? DEFAULTS.envId;
+  return {
+    envId,
+    clientId: options.clientId ?? envId,
+    region: options.region ?? DEFAULTS.region,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULTS.maxSessionsPerUser,
+    runtime: initialRuntime(options),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Sign-up with a verified phone number or email (facts §A4): a verification token for that contact
+ * is required; username and password are optional but validated.
+ */
+import type { PublicHandler } from '../context.ts';
+import { alreadyExists, invalidArgument } from '../errors.ts';
+import { optionalString, readJsonBody, requiredString } from '../request.ts';
+import { checkPassword, checkUsername, requiredContact, sameContact } from '../validation.ts';
+import { signInAs } from './common.ts';
+
+export const signUp: PublicHandler = async (c, emu) => {
+  const body = await readJsonBody(c);
+  const contact = requiredContact(body);
+  const verificationToken = requiredString(body, 'verification_token');
+  // Empty optional strings count as absent (form-style clients send them).
+  const username = optionalString(body, 'username', { maxLength: 64 }) || undefined;
+  const password = optionalString(body, 'password', { maxLength: 1024 }) || undefined;
+  const name = optionalString(body, 'name', { maxLength: 256 }) || undefined;
+  optionalString(body, 'verification_code'); // the SDK sends it too; redundant (facts §E4)
+  if (username !== undefined) checkUsername(username);
+  if (password !== undefined) checkPassword(password);
+
+  const entry = emu.store.getVerificationToken(verificationToken);
+  if (!entry) throw invalidArgument('verification_token is invalid, expired or already used');
+  if (!sameContact(entry.contact, contact)) {
+    throw invalidArgument(`verification_token was not issued for this ${contact.kind === 'phone' ? 'phone_number' : 'email'}`);
+  }
+  if (emu.store.findUserByContact(contact)) {
+    throw alreadyExists(`an account already uses this ${contact.kind === 'phone' ? 'phone_number' : 'email'}`);
+  }
+  if (username !== undefined && emu.store.findUserByUsername(username)) throw alreadyExists('username is taken');
+
+  emu.store.consumeVerificationToken(verificationToken);
+  const user = emu.store.createUser({
+    username,
+    password,
+    name,
+    phoneNumber: contact.kind === 'phone' ? contact.value : undefined,
+    email: contact.kind === 'email' ? contact.value : undefined,
+  });
+  return signInAs(c, emu, user, body);
+};

@@ -1,0 +1,52 @@
+/**
+ * Token lifecycle: grant/refresh (facts §A6), introspection (§A7), revocation (§A8), JWKS (§C).
+ */
+import type { PublicHandler } from '../context.ts';
+import { invalidArgument, invalidGrant } from '../errors.ts';
+import { bearerToken, optionalString, readJsonBody, requiredString } from '../request.ts';
+import { liveAccessToken, tokenResponse } from './common.ts';
+import { signInWithPassword } from './signin.ts';
+
+export const grantToken: PublicHandler = async (c, emu) => {
+  const body = await readJsonBody(c);
+  const grantType = requiredString(body, 'grant_type', { maxLength: 64 });
+  const clientId = c.req.query('client_id') || optionalString(body, 'client_id', { maxLength: 256 });
+  optionalString(body, 'client_secret', { maxLength: 1024 });
+
+  if (grantType === 'password') return signInWithPassword(c, emu, body, requiredString(body, 'username', { maxLength: 256 }));
+  if (grantType !== 'refresh_token') throw invalidArgument('grant_type must be refresh_token or password');
+
+  const refreshToken = requiredString(body, 'refresh_token', { maxLength: 8192 });
+  // Unknown, rotated, revoked and expired refresh tokens all find no session.
+  const session = emu.store.sessionForRefreshToken(refreshToken);
+  const user = session && emu.store.getUser(session.sub);
+  if (!session || !user) throw invalidGrant();
+  // A client id, when given, must be the one the session was started for.
+  if (clientId && clientId !== session.clientId) throw invalidGrant('refresh token was issued to another client');
+  emu.store.rotateRefreshToken(session);
+  return c.json(await tokenResponse(c, emu, user, session));
+};
+
+/** docs: the token comes as Bearer; a dead, expired or foreign token (or none) gives 200 `{}`. */
+export const introspectToken: PublicHandler = async (c, emu) => {
+  const token = bearerToken(c);
+  const caller = token === undefined ? undefined : await liveAccessToken(emu, token);
+  if (!caller) return c.json({});
+  return c.json({ token_type: 'Bearer', client_id: caller.session.clientId, sub: caller.user.sub, scope: caller.claims.scope });
+};
+
+/**
+ * facts §A8: the SDK sends `{token}` with no Authorization; the docs send Bearer. Either an access or
+ * a refresh token; its session ends. An unknown token is not an error (RFC 7009 §2.2).
+ */
+export const revokeToken: PublicHandler = async (c, emu) => {
+  const body = await readJsonBody(c);
+  const token = optionalString(body, 'token', { maxLength: 8192 }) || bearerToken(c);
+  if (!token) throw invalidArgument('token is required (body "token" or Authorization: Bearer)');
+  const claims = await emu.tokens.verify(token, { ignoreExpiry: true });
+  const sid = claims?.sid ?? emu.store.sessionForRefreshToken(token)?.sid;
+  if (sid !== undefined) emu.store.endSession(sid);
+  return c.json({});
+};
+
+export const getCerts: PublicHandler = (c, emu) => c.json(emu.tokens.jwks);

@@ -1,0 +1,126 @@
+/**
+ * The route table: every path the emulator answers, in one list (operation ids from
+ * docs/contract-decisions.md "Operations"). `bearer` routes get the caller proven by a live access
+ * token, or answer 401 before the handler runs.
+ */
+import type { Context, Hono } from 'hono';
+import type { BearerHandler, EmulatorParts, PublicHandler } from './context.ts';
+import { invalidArgument, methodNotAllowed, routeNotFound } from './errors.ts';
+import { authenticate } from './handlers/common.ts';
+import * as emulator from './handlers/emulator.ts';
+import { bindProvider, listProviders, unbindProvider } from './handlers/providers.ts';
+import { signIn, signInAnonymously } from './handlers/signin.ts';
+import { signUp } from './handlers/signup.ts';
+import { getCerts, grantToken, introspectToken, revokeToken } from './handlers/token.ts';
+import { deleteMe, getMe, resetPassword, signOut, sudo, updatePassword } from './handlers/user.ts';
+import { sendVerification, verifyVerification } from './handlers/verification.ts';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export type Route =
+  | { method: Method; path: string; auth: 'none'; handler: PublicHandler }
+  | { method: Method; path: string; auth: 'bearer'; handler: BearerHandler };
+
+const open = (method: Method, path: string, handler: PublicHandler): Route => ({ method, path, auth: 'none', handler });
+const bearer = (method: Method, path: string, handler: BearerHandler): Route => ({ method, path, auth: 'bearer', handler });
+
+/** The contract's operations. */
+export const API_ROUTES: readonly Route[] = [
+  open('POST', '/auth/v1/signin', signIn),
+  open('POST', '/auth/v1/signin/anonymously', signInAnonymously),
+  open('POST', '/auth/v1/verification', sendVerification),
+  open('POST', '/auth/v1/verification/verify', verifyVerification),
+  open('POST', '/auth/v1/signup', signUp),
+  open('POST', '/auth/v1/token', grantToken),
+  open('GET', '/auth/v1/token/introspect', introspectToken), // the Bearer token is the subject, not the caller
+  open('POST', '/auth/v1/revoke', revokeToken), // token in the body (SDK) or as Bearer (docs)
+  bearer('POST', '/auth/v1/user/signout', signOut),
+  bearer('GET', '/auth/v1/user/me', getMe),
+  bearer('DELETE', '/auth/v1/user/me', deleteMe),
+  bearer('POST', '/auth/v1/user/sudo', sudo),
+  bearer('PATCH', '/auth/v1/user/password', updatePassword),
+  bearer('GET', '/auth/v1/user/provider', listProviders),
+  bearer('POST', '/auth/v1/user/provider/bind', bindProvider),
+  bearer('DELETE', '/auth/v1/user/provider/:provider_id', unbindProvider),
+  open('POST', '/auth/v1/reset', resetPassword),
+  open('GET', '/auth/v1/certs', getCerts),
+];
+
+/** Emulator-only controls (not part of the contract, never proxied). */
+export const EMULATOR_ROUTES: readonly Route[] = [
+  open('GET', '/__emulator/verification-codes', emulator.listVerificationCodes),
+  open('POST', '/__emulator/reset', emulator.reset),
+  open('GET', '/__emulator/clock', emulator.getClock),
+  open('POST', '/__emulator/clock', emulator.advanceClock),
+  open('GET', '/__emulator/config', emulator.getConfig),
+  open('PATCH', '/__emulator/config', emulator.patchConfig),
+  open('POST', '/__emulator/provider-tokens', emulator.createProviderToken),
+  open('GET', '/__emulator/stats', emulator.stats),
+];
+
+export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];
+
+/** facts §1.2, docs (sign-out example): the server refuses device ids of 72 characters or more. */
+function checkDeviceId(c: Context): void {
+  const deviceId = c.req.header('x-device-id');
+  if (deviceId !== undefined && deviceId.length >= 72) throw invalidArgument('device id must less than 72');
+}
+
+const PREFLIGHT_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
+
+/** The methods each known path answers, to tell 405 (known path) from 404 (unknown path). */
+function methodsByPath(routes: readonly Route[]): (path: string) => string[] {
+  const table = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  for (const route of routes) {
+    let entry = table.get(route.path);
+    if (!entry) {
+      entry = { pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+')}$`), methods: new Set() };
+      table.set(route.path, entry);
+    }
+    entry.methods.add(route.method);
+  }
+  return (path) => {
+    const methods = new Set<string>();
+    for (const { pattern, methods: m } of table.values()) if (pattern.test(path)) for (const method of m) methods.add(method);
+    return [...methods];
+  };
+}
+
+export function registerRoutes(app: Hono, emu: EmulatorParts): void {
+  for (const route of ROUTES) {
+    const isApi = route.path.startsWith('/auth/');
+    if (route.auth === 'bearer') {
+      const handler = route.handler;
+      app.on(route.method, route.path, async (c) => {
+        checkDeviceId(c);
+        return handler(c, emu, await authenticate(c, emu));
+      });
+    } else {
+      const handler = route.handler;
+      app.on(route.method, route.path, (c) => {
+        if (isApi) checkDeviceId(c);
+        return handler(c, emu);
+      });
+    }
+  }
+
+  // Whatever no route answered: a CORS preflight, OPTIONS, a known path with the wrong method (405), or 404.
+  const allowedMethods = methodsByPath(ROUTES);
+  app.all('*', (c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (c.req.method === 'OPTIONS') {
+      const preflight = c.req.header('access-control-request-method') !== undefined;
+      if (!preflight && allowed.length === 0) throw routeNotFound(c.req.method, c.req.path);
+      if (preflight) {
+        // facts §1.2: the SDK may send a header literally named `undefined`; allow whatever is asked.
+        c.header('Access-Control-Allow-Methods', PREFLIGHT_METHODS);
+        c.header('Access-Control-Allow-Headers', c.req.header('access-control-request-headers') ?? '*');
+        c.header('Access-Control-Max-Age', '600');
+      }
+      if (allowed.length > 0) c.header('Allow', [...allowed, 'OPTIONS'].join(', '));
+      return c.json({});
+    }
+    if (allowed.length === 0) throw routeNotFound(c.req.method, c.req.path);
+    throw methodNotAllowed(c.req.method, [...allowed, 'OPTIONS']);
+  });
+}

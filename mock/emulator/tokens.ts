@@ -1,0 +1,82 @@
+/**
+ * Access tokens: RS256 JWTs with a `kid` (facts §C), signed with a key pair generated once at
+ * start-up and published as a JWKS at `GET /auth/v1/certs`. Expiry is judged by the emulator clock.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { jwtVerify, SignJWT, type JWK } from 'jose';
+import type { Clock } from './clock.ts';
+
+export interface AccessClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  scope: string;
+  project_id: string;
+  user_type: string;
+  jti: string;
+  sid: string;
+}
+
+export interface Jwks {
+  keys: JWK[];
+}
+
+/** An opaque random token; `prefix` makes tokens of different kinds easy to tell apart in logs. */
+export function opaqueToken(prefix: string, bytes = 32): string {
+  return `${prefix}${randomBytes(bytes).toString('base64url')}`;
+}
+
+/** How many verified tokens are remembered (oldest forgotten first), so memory stays bounded. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+export class TokenService {
+  readonly kid = randomUUID();
+  readonly #verified = new Map<string, AccessClaims>();
+  readonly jwks: Jwks;
+  readonly #privateKey: KeyObject;
+  readonly #publicKey: KeyObject;
+
+  constructor(private readonly clock: Clock) {
+    // Generated once: signing then only costs the RSA operation itself.
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.#privateKey = privateKey;
+    this.#publicKey = publicKey;
+    const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+    this.jwks = { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: this.kid, alg: 'RS256', use: 'sig' }] };
+  }
+
+  sign(claims: AccessClaims): Promise<string> {
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .sign(this.#privateKey);
+  }
+
+  /**
+   * The claims of a token this emulator signed, or undefined (bad shape, foreign key, forged
+   * signature, expired by the emulator clock unless `ignoreExpiry`). Never throws.
+   */
+  async verify(token: string, { ignoreExpiry = false } = {}): Promise<AccessClaims | undefined> {
+    // A token whose signature was checked once needs only its expiry checked again (hot path: every Bearer call).
+    const known = this.#verified.get(token);
+    if (known) return ignoreExpiry || known.exp > this.clock.now() ? known : undefined;
+    // Cheap pre-check: not three base64url segments means not a JWT (saves jose the work).
+    if (token.length > 8192 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return undefined;
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, this.#publicKey, {
+        algorithms: ['RS256'],
+        currentDate: new Date((ignoreExpiry ? 0 : this.clock.now()) * 1000),
+        requiredClaims: ['sub', 'exp', 'iat', 'sid', 'jti'],
+      });
+      if (protectedHeader.kid !== this.kid) return undefined;
+      if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string') return undefined;
+      const claims = payload as unknown as AccessClaims;
+      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value as string);
+      this.#verified.set(token, claims);
+      return claims;
+    } catch {
+      return undefined;
+    }
+  }
+}
