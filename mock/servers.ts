@@ -15,9 +15,12 @@ export function prismProxyCommand(port: number, upstream: string): string {
   return `${prism} proxy ${OPENAPI} ${upstream} --errors --host 127.0.0.1 --port ${port} --verboseLevel warn`;
 }
 
-/** The stateful emulator. */
-export function emulatorCommand(port: number): string {
-  return `node --import tsx mock/emulator/cli.ts --host 127.0.0.1 --port ${port}`;
+/**
+ * The stateful emulator. The suite runs it without a resend interval (flows send a second code to
+ * the same phone at once); the rate-limit flow switches the interval on through /__emulator/config.
+ */
+export function emulatorCommand(port: number, { resendIntervalSeconds = 0 }: { resendIntervalSeconds?: number } = {}): string {
+  return `node --import tsx mock/emulator/cli.ts --host 127.0.0.1 --port ${port} --resend-interval ${resendIntervalSeconds}`;
 }
 
 /** A documented endpoint every local server answers with 200 once it is ready (not `/`: Prism has no route there). */
