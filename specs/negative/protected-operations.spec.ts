@@ -1,0 +1,105 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import type { ApiClient, CallOptions } from '../../fixtures/api.ts';
+import { operationLabel } from '../../fixtures/contract/index.ts';
+import { test, expect, ok, type ApiResult } from '../../fixtures/index.ts';
+import { callOf, protectedOperations, refusal, type OperationCall } from './refusals.ts';
+
+// Every Bearer operation of the contract, generated from schemas/openapi.yaml (as Schemathesis's
+// `ignored_auth` check does): whoever cannot show a live access token is refused with 401
+// unauthenticated, whatever the request otherwise says.
+
+/** Authorization headers around a live access token that are not `Bearer <token>`. */
+const MALFORMED_AUTHORIZATION: ((token: string) => string)[] = [
+  () => 'Bearer',
+  (token) => token,
+  (token) => `Token ${token}`,
+  (token) => `Basic ${token}`,
+  (token) => `Bearer ${token} ${token}`,
+  (token) => `Bearer:${token}`,
+];
+
+// docs (auth-token-introspect): a dead, expired or foreign token is answered 200 `{}`, not refused;
+// only a request without any Bearer token is (openapi: the common rule for Bearer operations).
+const DEAD_TOKEN_IS_ANSWERED = new Set(['introspectToken']);
+
+/** A key the server never saw: a token signed with it carries a forged signature. */
+const { privateKey: forgerKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+/** The same header and claims as a real access token, signed with another key. */
+async function forged(accessToken: string): Promise<string> {
+  const header = decodeProtectedHeader(accessToken);
+  return new SignJWT(decodeJwt(accessToken)).setProtectedHeader({ ...header, alg: 'RS256' }).sign(forgerKey);
+}
+
+async function anonymousAccessToken(api: ApiClient, deviceId: string): Promise<string> {
+  const tokens = ok(await api.post('/auth/v1/signin/anonymously', { headers: { 'x-device-id': deviceId }, data: {} }));
+  return String(tokens.access_token);
+}
+
+function send(api: ApiClient, call: OperationCall, extra: CallOptions = {}): Promise<ApiResult> {
+  return api.call(call.method, call.path, { params: call.params, data: call.data, ...extra });
+}
+
+for (const operation of protectedOperations) {
+  const call = callOf(operation);
+
+  test.describe(`${operationLabel(operation)} without a live access token`, () => {
+    test('a request without Authorization is refused with unauthenticated', { tag: '@stateful' }, async ({ api, target }) => {
+      const refused = await send(api, call, { breaksContract: 'no Authorization header on a Bearer operation' });
+
+      await expect(refused).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
+    });
+
+    test('a live token in a malformed Authorization header is refused with unauthenticated', { tag: '@stateful' }, async ({ api, target, deviceId }) => {
+      const token = await anonymousAccessToken(api, deviceId);
+      for (const [variant, malformed] of MALFORMED_AUTHORIZATION.entries()) {
+        const refused = await send(api, call, { headers: { authorization: malformed(token) }, breaksContract: 'the Authorization header is not "Bearer <token>"' });
+
+        await expect(refused, `malformed Authorization header #${variant + 1}`).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
+      }
+    });
+  });
+}
+
+for (const operation of protectedOperations.filter((o) => !DEAD_TOKEN_IS_ANSWERED.has(o.operationId))) {
+  const call = callOf(operation);
+
+  test.describe(`${operationLabel(operation)} with a dead access token`, () => {
+    test('a token with a forged signature is refused with unauthenticated', { tag: '@stateful' }, async ({ api, target, deviceId }) => {
+      const token = await forged(await anonymousAccessToken(api, deviceId));
+
+      await expect(await send(api, call, { token })).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
+    });
+
+    test('a revoked token is refused with unauthenticated', { tag: '@stateful' }, async ({ api, target, deviceId }) => {
+      const token = await anonymousAccessToken(api, deviceId);
+      ok(await api.post('/auth/v1/revoke', { data: { token } }));
+
+      await expect(await send(api, call, { token })).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
+    });
+
+    test('an expired token is refused with unauthenticated', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, deviceId, emulator }) => {
+      const token = await anonymousAccessToken(api, deviceId);
+      // facts §C: access tokens live 7200 s.
+      await emulator.advanceClock(7201);
+
+      await expect(await send(api, call, { token })).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
+    });
+  });
+}
+
+test.describe('GET /auth/v1/token/introspect with a dead access token', () => {
+  test('a token with a forged signature is introspected as an empty object', { tag: '@stateful' }, async ({ api, deviceId }) => {
+    const token = await forged(await anonymousAccessToken(api, deviceId));
+
+    expect(ok(await api.get('/auth/v1/token/introspect', { token }))).toEqual({});
+  });
+
+  test('an expired token is introspected as an empty object', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, deviceId, emulator }) => {
+    const token = await anonymousAccessToken(api, deviceId);
+    await emulator.advanceClock(7201);
+
+    expect(ok(await api.get('/auth/v1/token/introspect', { token }))).toEqual({});
+  });
+});
