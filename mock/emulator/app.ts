@@ -62,6 +62,20 @@ const limitBody: MiddlewareHandler = (() => {
   };
 })();
 
+/**
+ * An answer given before the request body was read (a 401 before the handler runs, a 404, a 405...):
+ * the client may still be sending the body, and the server drops the connection when the rest does not
+ * arrive soon (@hono/node-server drains for 500 ms). `Connection: close` tells the client not to send
+ * its next request on that connection, where it would fail with "other side closed".
+ */
+const closeIfBodyUnread: MiddlewareHandler = async (c, next) => {
+  await next();
+  const method = c.req.method;
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || c.req.raw.bodyUsed) return;
+  const length = c.req.header('content-length');
+  if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) c.res.headers.set('Connection', 'close');
+};
+
 function requestLog(log: (line: string) => void): MiddlewareHandler {
   return async (c, next) => {
     await next();
@@ -80,6 +94,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const app = new Hono();
   if (options.log) app.use('*', requestLog(options.log));
   app.use('*', cors);
+  app.use('*', closeIfBodyUnread);
   app.use('*', limitBody);
   registerRoutes(app, parts);
 

@@ -15,6 +15,8 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8787,
   anonymousEnabled: true,
+  /** docs auth-sign-in: 501 when the login method is not enabled (a console switch per environment). */
+  passwordLoginEnabled: true,
   /** facts §D: the resend interval is not documented; 3P says 60 s. */
   resendIntervalSeconds: 60,
   /** contract-decisions: at most 5 wrong attempts per verification. */
@@ -38,6 +40,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RuntimeConfig {
   anonymous_enabled: boolean;
+  /** Username/password sign-in at POST /auth/v1/signin (off: 501 unimplemented). */
+  password_login_enabled: boolean;
   resend_interval_seconds: number;
   max_verify_attempts: number;
 }
@@ -56,6 +60,7 @@ export interface ConfigOptions {
   clientId?: string;
   region?: string;
   anonymousEnabled?: boolean;
+  passwordLoginEnabled?: boolean;
   resendIntervalSeconds?: number;
   maxVerifyAttempts?: number;
   maxSessionsPerUser?: number;
@@ -64,6 +69,7 @@ export interface ConfigOptions {
 export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
   return {
     anonymous_enabled: options.anonymousEnabled ?? DEFAULTS.anonymousEnabled,
+    password_login_enabled: options.passwordLoginEnabled ?? DEFAULTS.passwordLoginEnabled,
     resend_interval_seconds: options.resendIntervalSeconds ?? DEFAULTS.resendIntervalSeconds,
     max_verify_attempts: options.maxVerifyAttempts ?? DEFAULTS.maxVerifyAttempts,
   };

@@ -7,6 +7,9 @@ import { invalidArgument } from './errors.ts';
 
 export type JsonObject = Record<string, unknown>;
 
+/** Client ids are short (the env id by default); a longer one would make the access token, whose `aud` it is, outgrow its 4096 characters. */
+export const MAX_CLIENT_ID_LENGTH = 256;
+
 /**
  * The request body as a JSON object. facts §1.2: the SDK sends JSON with no Content-Type
  * (browsers then say text/plain), so the body is parsed as JSON whatever the header says.
@@ -24,6 +27,8 @@ export async function readJsonBody(c: Context): Promise<JsonObject> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidArgument('request body must be a JSON object');
   }
+  // Checked before any handler acts on the body (sign-up must not create an account it then refuses).
+  optionalString(value as JsonObject, 'client_id', { maxLength: MAX_CLIENT_ID_LENGTH });
   return value as JsonObject;
 }
 

@@ -7,6 +7,7 @@ import type { Context, Hono } from 'hono';
 import type { BearerHandler, EmulatorParts, PublicHandler } from './context.ts';
 import { invalidArgument, methodNotAllowed, routeNotFound } from './errors.ts';
 import { authenticate } from './handlers/common.ts';
+import { MAX_CLIENT_ID_LENGTH } from './request.ts';
 import * as emulator from './handlers/emulator.ts';
 import { bindProvider, listProviders, unbindProvider } from './handlers/providers.ts';
 import { signIn, signInAnonymously } from './handlers/signin.ts';
@@ -60,10 +61,16 @@ export const EMULATOR_ROUTES: readonly Route[] = [
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];
 
-/** facts §1.2, docs (sign-out example): the server refuses device ids of 72 characters or more. */
-function checkDeviceId(c: Context): void {
+/**
+ * The parameters every operation takes (contract-decisions "Common rules"). facts §1.2, docs (sign-out
+ * example): the server refuses device ids of 72 characters or more. The client id becomes the access
+ * token's `aud`, so it is bounded like a body's (request.ts).
+ */
+function checkCommonParameters(c: Context): void {
   const deviceId = c.req.header('x-device-id');
   if (deviceId !== undefined && deviceId.length >= 72) throw invalidArgument('device id must less than 72');
+  const clientId = c.req.query('client_id');
+  if (clientId !== undefined && clientId.length > MAX_CLIENT_ID_LENGTH) throw invalidArgument(`client_id must be at most ${MAX_CLIENT_ID_LENGTH} characters`);
 }
 
 const PREFLIGHT_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -92,13 +99,13 @@ export function registerRoutes(app: Hono, emu: EmulatorParts): void {
     if (route.auth === 'bearer') {
       const handler = route.handler;
       app.on(route.method, route.path, async (c) => {
-        checkDeviceId(c);
+        checkCommonParameters(c);
         return handler(c, emu, await authenticate(c, emu));
       });
     } else {
       const handler = route.handler;
       app.on(route.method, route.path, (c) => {
-        if (isApi) checkDeviceId(c);
+        if (isApi) checkCommonParameters(c);
         return handler(c, emu);
       });
     }

@@ -122,15 +122,19 @@ describe('revocation, introspection and sign-out', () => {
     assertError(await api.call('POST', '/auth/v1/revoke', { json: {} }), 400, 'invalid_argument', 3);
   });
 
-  test('introspection answers the token details when live and {} otherwise, always 200', async () => {
+  test('introspection answers the token details when live, {} for a dead token, 401 without a Bearer token', async () => {
     const anon = await api.signInAnonymously();
     const live = await api.call('GET', '/auth/v1/token/introspect', { token: anon.access_token });
     assert.deepEqual(live.body, { token_type: 'Bearer', client_id: 'emulator-env', sub: anon.sub, scope: 'anonymous' });
-    const deadHeaders: Record<string, string>[] = [{ authorization: 'Bearer garbage' }, { authorization: `Bearer ${anon.refresh_token}` }, {}];
+    const deadHeaders: Record<string, string>[] = [{ authorization: 'Bearer garbage' }, { authorization: `Bearer ${anon.refresh_token}` }];
     for (const headers of deadHeaders) {
       const dead = await api.call('GET', '/auth/v1/token/introspect', { headers });
       assert.equal(dead.status, 200);
       assert.deepEqual(dead.body, {});
+    }
+    // openapi: no Bearer token is refused like on every Bearer operation.
+    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }] as Record<string, string>[]) {
+      assertError(await api.call('GET', '/auth/v1/token/introspect', { headers }), 401, 'unauthenticated', 16);
     }
   });
 
@@ -359,6 +363,17 @@ describe('anonymous sign-in', () => {
     assertError(await api.call('POST', '/auth/v1/signin/anonymously', { json: {}, headers: { 'x-device-id': 'dev-off' } }), 501, 'unimplemented', 12);
     await api.call('POST', '/__emulator/reset');
     assert.equal((await api.call('POST', '/auth/v1/signin/anonymously', { json: {}, headers: { 'x-device-id': 'dev-off' } })).status, 200);
+  });
+
+  test('username/password sign-in switched off answers 501 unimplemented; the password grant is not affected', async () => {
+    const user = await api.signUpByPhone({ username: 'switched_off' });
+    const patched = await api.call('PATCH', '/__emulator/config', { json: { password_login_enabled: false } });
+    assert.equal(patched.body.password_login_enabled, false);
+    assertError(await api.call('POST', '/auth/v1/signin', { json: { username: 'switched_off', password: user.password } }), 501, 'unimplemented', 12);
+    const grant = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'switched_off', password: user.password } });
+    assert.equal(grant.status, 200, grant.text);
+    await api.call('POST', '/__emulator/reset');
+    assert.equal((await api.call('GET', '/__emulator/config')).body.password_login_enabled, true);
   });
 });
 

@@ -68,7 +68,7 @@ function configView(emu: EmulatorParts) {
 
 export const getConfig: PublicHandler = (c, emu) => c.json(configView(emu));
 
-const CONFIG_KEYS = ['anonymous_enabled', 'resend_interval_seconds', 'max_verify_attempts'];
+const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts'];
 
 function wholeNumber(value: number | undefined, field: string, min: number): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) throw invalidArgument(`${field} must be an integer >= ${min}`);
@@ -81,10 +81,12 @@ export const patchConfig: PublicHandler = async (c, emu) => {
   const unknown = Object.keys(body).filter((key) => !CONFIG_KEYS.includes(key));
   if (unknown.length > 0) throw invalidArgument(`unknown config field(s): ${unknown.join(', ')}; known: ${CONFIG_KEYS.join(', ')}`);
   const anonymousEnabled = optionalBoolean(body, 'anonymous_enabled');
+  const passwordLoginEnabled = optionalBoolean(body, 'password_login_enabled');
   const resendInterval = wholeNumber(optionalNumber(body, 'resend_interval_seconds'), 'resend_interval_seconds', 0);
   const maxAttempts = wholeNumber(optionalNumber(body, 'max_verify_attempts'), 'max_verify_attempts', 1);
   const runtime = emu.config.runtime;
   if (anonymousEnabled !== undefined) runtime.anonymous_enabled = anonymousEnabled;
+  if (passwordLoginEnabled !== undefined) runtime.password_login_enabled = passwordLoginEnabled;
   if (resendInterval !== undefined) runtime.resend_interval_seconds = resendInterval;
   if (maxAttempts !== undefined) runtime.max_verify_attempts = maxAttempts;
   return c.json(configView(emu));

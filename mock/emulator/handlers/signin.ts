@@ -24,6 +24,9 @@ export const signIn: PublicHandler = async (c, emu) => {
   const verificationToken = optionalString(body, 'verification_token');
   if (!verificationToken) {
     if (!username) throw invalidArgument('username and password, or verification_token, are required');
+    // docs auth-sign-in: 501 when the login method is off. The password grant of POST /token documents
+    // no 501, so the switch covers this operation only.
+    if (!emu.config.runtime.password_login_enabled) throw unimplemented('username and password login is not enabled for this environment');
     return signInWithPassword(c, emu, body, username);
   }
   // docs: the login modes are mutually exclusive.

@@ -2,7 +2,7 @@
  * Token lifecycle: grant/refresh (facts §A6), introspection (§A7), revocation (§A8), JWKS (§C).
  */
 import type { PublicHandler } from '../context.ts';
-import { invalidArgument, invalidGrant } from '../errors.ts';
+import { invalidArgument, invalidGrant, unauthenticated } from '../errors.ts';
 import { bearerToken, optionalString, readJsonBody, requiredString } from '../request.ts';
 import { liveAccessToken, tokenResponse } from './common.ts';
 import { signInWithPassword } from './signin.ts';
@@ -27,10 +27,14 @@ export const grantToken: PublicHandler = async (c, emu) => {
   return c.json(await tokenResponse(c, emu, user, session));
 };
 
-/** docs: the token comes as Bearer; a dead, expired or foreign token (or none) gives 200 `{}`. */
+/**
+ * docs: the token comes as Bearer; a dead, expired or foreign token gives 200 `{}`. No Bearer token at
+ * all is refused like on every Bearer operation (openapi: 401, INFERRED).
+ */
 export const introspectToken: PublicHandler = async (c, emu) => {
   const token = bearerToken(c);
-  const caller = token === undefined ? undefined : await liveAccessToken(emu, token);
+  if (token === undefined) throw unauthenticated('Authorization: Bearer <access_token> is required');
+  const caller = await liveAccessToken(emu, token);
   if (!caller) return c.json({});
   return c.json({ token_type: 'Bearer', client_id: caller.session.clientId, sub: caller.user.sub, scope: caller.claims.scope });
 };
