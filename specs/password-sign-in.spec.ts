@@ -1,8 +1,8 @@
 import { test, expect, ok } from '../fixtures/index.ts';
 
 test.describe('username and password sign-in (POST /auth/v1/signin)', () => {
-  test('a registered user signs in with username and password and receives a Bearer token', { tag: ['@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a registered user signs in with username and password and receives a Bearer token', { tag: '@account' }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const tokens = ok(await api.post('/auth/v1/signin', { data: { username: account.username, password: account.password } }));
 
@@ -11,8 +11,8 @@ test.describe('username and password sign-in (POST /auth/v1/signin)', () => {
     expect(tokens.refresh_token).toEqual(expect.any(String));
   });
 
-  test('the token from sign-in belongs to the user who signed in', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('the token from sign-in belongs to the user who signed in', { tag: ['@stateful', '@account'] }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const tokens = ok(await api.post('/auth/v1/signin', { data: { username: account.username, password: account.password } }));
     expect(tokens.sub).toBe(account.tokens.sub);
@@ -30,8 +30,8 @@ test.describe('username and password sign-in (POST /auth/v1/signin)', () => {
     expect(tokens.sub).toBe(account.tokens.sub);
   });
 
-  test('a wrong password is refused with invalid_password', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a wrong password is refused with invalid_password', { tag: ['@stateful', '@account'] }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const refused = await api.post('/auth/v1/signin', { data: { username: account.username, password: `${account.password}x` } });
 

@@ -1,8 +1,8 @@
 import { test, expect, ok } from '../fixtures/index.ts';
 
 test.describe('third-party providers (GET /auth/v1/user/provider, bind, unbind)', () => {
-  test('a signed-in user lists the providers they can bind', { tag: ['@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a signed-in user lists the providers they can bind', { tag: '@account' }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const providers = ok(await api.get('/auth/v1/user/provider', { token: account.tokens.access_token }));
 

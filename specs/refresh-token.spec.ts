@@ -1,8 +1,8 @@
 import { test, expect, ok, refreshRequest } from '../fixtures/index.ts';
 
 test.describe('refresh-token exchange (POST /auth/v1/token)', () => {
-  test('a refresh token is exchanged for a new access token and a new refresh token', { tag: ['@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a refresh token is exchanged for a new access token and a new refresh token', { tag: '@account' }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const refreshed = ok(await api.post('/auth/v1/token', { data: refreshRequest(String(account.tokens.refresh_token)) }));
 
@@ -11,8 +11,8 @@ test.describe('refresh-token exchange (POST /auth/v1/token)', () => {
     expect(refreshed.refresh_token).toEqual(expect.any(String));
   });
 
-  test('a refresh rotates the refresh token and the new access token works', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a refresh rotates the refresh token and the new access token works', { tag: ['@stateful', '@account'] }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const refreshed = ok(await api.post('/auth/v1/token', { data: refreshRequest(String(account.tokens.refresh_token)) }));
     expect(refreshed.refresh_token).not.toBe(account.tokens.refresh_token);
@@ -22,8 +22,8 @@ test.describe('refresh-token exchange (POST /auth/v1/token)', () => {
     expect(me.sub).toBe(account.tokens.sub);
   });
 
-  test('a rotated refresh token cannot be used again', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a rotated refresh token cannot be used again', { tag: ['@stateful', '@account'] }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
     const rotated = ok(await api.post('/auth/v1/token', { data: refreshRequest(String(account.tokens.refresh_token)) }));
 
     const reused = await api.post('/auth/v1/token', { data: refreshRequest(String(account.tokens.refresh_token)) });

@@ -33,16 +33,16 @@ test.describe('revocation (POST /auth/v1/revoke) and sign-out (POST /auth/v1/use
     await expect(await api.post('/auth/v1/token', { data: refreshRequest(String(tokens.refresh_token)) })).toBeAuthError('invalid_grant');
   });
 
-  test('a user signs out', { tag: ['@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a user signs out', { tag: '@account' }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const signedOut = ok(await api.post('/auth/v1/user/signout', { token: account.tokens.access_token, data: {} }));
 
     expect(signedOut).toEqual(expect.any(Object));
   });
 
-  test('sign-out ends the session: its access and refresh tokens are dead, other sessions live on', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('sign-out ends the session: its access and refresh tokens are dead, other sessions live on', { tag: ['@stateful', '@account'] }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
     const otherSession = await accounts.signIn(account);
 
     ok(await api.post('/auth/v1/user/signout', { token: account.tokens.access_token, data: {} }));

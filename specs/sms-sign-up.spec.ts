@@ -1,9 +1,9 @@
-import { test, expect, ok, buildNewAccount, buildPhoneNumber, signUpRequest, verificationRequest, verifyRequest } from '../fixtures/index.ts';
+import { test, expect, ok, buildNewAccount, signUpRequest, verificationRequest, verifyRequest } from '../fixtures/index.ts';
 
 test.describe('SMS sign-up: verification, verify, sign-up', () => {
-  test('a new user signs up with a phone number verified by an SMS code', { tag: ['@destructive', '@sms'] }, async ({ api, codes, faker }) => {
-    const recipient = { phone_number: buildPhoneNumber(faker) };
-    const details = buildNewAccount(faker);
+  test('a new user signs up with a phone number verified by an SMS code', { tag: ['@destructive', '@sms'] }, async ({ api, codes, accounts }) => {
+    // The factory picks the phone (on a live environment, the test phone) and deletes the account afterwards.
+    const { recipient, details } = await accounts.newPhoneSignUp();
 
     const sent = ok(await api.post('/auth/v1/verification', { data: verificationRequest(recipient, 'ANY') }));
     expect(sent.is_user).toBe(false);

@@ -1,8 +1,8 @@
 import { test, expect, ok } from '../fixtures/index.ts';
 
 test.describe('the current user (GET /auth/v1/user/me)', () => {
-  test('a signed-in user reads their profile', { tag: ['@destructive', '@sms'] }, async ({ api, accounts }) => {
-    const account = await accounts.signedUpByPhone();
+  test('a signed-in user reads their profile', { tag: '@account' }, async ({ api, accounts }) => {
+    const account = await accounts.signedIn();
 
     const me = ok(await api.get('/auth/v1/user/me', { token: account.tokens.access_token }));
 
