@@ -4,7 +4,7 @@
  * PRISM_URL / EMULATOR_URL point a target at a server that already runs: then nothing is started for it.
  */
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { loadConfig, SUITE_PORTS, TARGETS, type TargetName } from './fixtures/config.ts';
+import { liveBaseURL, loadConfig, SUITE_PORTS, TARGETS, type TargetName } from './fixtures/config.ts';
 import { emulatorCommand, prismMockCommand, prismProxyCommand, READY_PATH } from './mock/servers.ts';
 
 function projectsOnCommandLine(): string[] {
@@ -25,6 +25,14 @@ const fromCommandLine = projectsOnCommandLine()
 if (fromCommandLine.length > 0) process.env.CONTRACT_TARGET = [...new Set(fromCommandLine)].join(',');
 // A random seed is chosen once per run so that every worker shares it.
 process.env.FAKER_SEED ??= String(Math.floor(Math.random() * 2 ** 31));
+// Traces record raw request and response bodies, tokens and passwords included: refuse them.
+const traceAt = process.argv.findIndex((arg) => arg === '--trace' || arg.startsWith('--trace='));
+const traceValue = traceAt < 0 ? undefined : (process.argv[traceAt]?.split('=')[1] ?? process.argv[traceAt + 1]);
+if (traceValue && traceValue !== 'off' && process.env.CONTRACT_ALLOW_TRACE !== '1') {
+  throw new Error(`--trace ${traceValue}: traces would record raw tokens and passwords; the steps' redacted attachments replace them (set CONTRACT_ALLOW_TRACE=1 to record one anyway, and never share it)`);
+}
+// `--shard=i/n` adds a blob report (reports/blob) to merge with `npx playwright merge-reports` (README, "CI and sharding").
+const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
 
 const config = loadConfig();
 const targets = config.targets;
@@ -47,6 +55,12 @@ if (targets.includes('emulator') && !config.emulatorURL) {
   webServer.push(server('emulator', emulatorCommand(SUITE_PORTS.emulator), SUITE_PORTS.emulator));
   webServer.push(server('prism proxy', prismProxyCommand(SUITE_PORTS.proxy, local(SUITE_PORTS.emulator)), SUITE_PORTS.proxy));
 }
+const liveOrigin = liveBaseURL(config.live);
+if (targets.includes('live') && config.monitor && liveOrigin) {
+  // The contract monitor: live traffic through `prism proxy --errors`. Ready once it listens (its answers depend on the live origin).
+  const { url: _readyURL, ...monitor } = server('contract monitor (prism proxy)', prismProxyCommand(config.monitorPort, liveOrigin), config.monitorPort);
+  webServer.push({ ...monitor, port: config.monitorPort });
+}
 
 const SERIAL = /@serial/;
 type Options = PlaywrightTestConfig<object, { targetName: TargetName }>;
@@ -65,12 +79,16 @@ export default defineConfig<object, { targetName: TargetName }>({
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
   timeout: 30_000,
-  globalSetup: './fixtures/global-setup.ts',
+  globalSetup: ['./fixtures/global-setup.ts', './fixtures/live-setup.ts'],
   reporter: [
     [process.env.CI ? 'dot' : 'list'],
     ['html', { outputFolder: 'reports/html', open: 'never' }],
     ['junit', { outputFile: 'reports/junit.xml' }],
     ['json', { outputFile: 'reports/results.json' }],
+    ...(sharded ? [['blob', { outputDir: 'reports/blob' }] as const] : []),
+    ['./reporters/summary.ts'],
+    // Which documented statuses of which operations the run exercised, per target (reports/coverage.*).
+    ['./reporters/coverage.ts'],
   ],
   outputDir: 'test-results',
   use: {
