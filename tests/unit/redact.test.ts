@@ -21,7 +21,8 @@ describe('redaction', () => {
   });
 
   it('replaces bearer and basic credentials, JWTs, and secret query parameters', () => {
-    assert.equal(redactText('Authorization: Bearer abc.def'), `Authorization: Bearer ${REDACTED}`);
+    assert.equal(redactText('Authorization: Bearer abc.def.ghi'), `Authorization: Bearer ${REDACTED}`);
+    assert.equal(redactText('send a Bearer token'), 'send a Bearer token');
     assert.equal(redactText(`token ${jwt} end`), `token ${REDACTED} end`);
     assert.equal(redactText('/auth/v1/user/me?sudo_token=xyz&client_id=env'), `/auth/v1/user/me?sudo_token=${REDACTED}&client_id=env`);
     assert.equal(redactText('{"verification_code":"123456","verification_id":"v1"}'), `{"verification_code":"${REDACTED}","verification_id":"v1"}`);
