@@ -50,3 +50,12 @@ describe('redaction leaves look-alike names alone', () => {
     assert.equal(redactText('{"error_code":3}'), '{"error_code":3}');
   });
 });
+
+describe('redaction through terminal colours', () => {
+  it('finds a secret that colour codes split, as expect() diffs do', () => {
+    registerSecret('Pa55word!colour');
+    const coloured = 'Expected: "\u001b[32mPa55\u001b[7mword\u001b[27m!colour\u001b[39m"';
+    assert.equal(redactText(coloured), `Expected: "${REDACTED}"`);
+    assert.equal(redactText('\u001b[31mno secret here\u001b[39m'), '\u001b[31mno secret here\u001b[39m', 'colours stay when nothing is hidden in them');
+  });
+});
