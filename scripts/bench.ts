@@ -1,0 +1,262 @@
+/**
+ * `npm run bench`: how fast the suite and its servers are, measured side by side on this machine.
+ *
+ *  1. throughput  the emulator, the Prism mock, the emulator behind `prism proxy --errors` and a bare
+ *                 node:http server (the ceiling) on the same operations at the same concurrency,
+ *                 interleaved round-robin; req/s, p50/p99 and their ratios (autocannon)
+ *  2. suite       the suite's wall time per target, cold (the run starts its servers) and warm
+ *  3. proxy       what `prism proxy` adds per request, at one connection
+ *  4. ajv         the contract checks' share of a suite run (replayed from a recorded run)
+ *
+ * Writes bench/results.json and bench/results.md (the table for the README). Every figure is the
+ * median of several runs made in the same invocation.
+ *
+ *   npm run bench                      # about 5 minutes
+ *   npm run bench -- --quick           # a smoke run of every section (one spec file for the suite)
+ *   npm run bench -- --only=throughput,proxy
+ *
+ * Environment: BENCH_RUNS (load runs, default 3), BENCH_DURATION (seconds per load run, default 2),
+ * BENCH_CONNECTIONS (default 50), BENCH_SUITE_RUNS (default 3), BENCH_WORKERS (Playwright workers,
+ * default 2, as in CI), BENCH_PORT_BASE (default 15100: four ports from there), BENCH_SUITE_DIRECT=1
+ * (also time the emulator target warm without the proxy, EMULATOR_URL).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { emulatorCommand, prismMockCommand, prismProxyCommand } from '../mock/servers.ts';
+import { ajvShare, measureAjv, type AjvSummary } from './bench/ajv.ts';
+import { busiestProcesses, loadSample, machine, type LoadSample } from './bench/machine.ts';
+import { HOST_NETWORK, installCleanup, portInUse, privateNetwork, ROOT, spawnShell, stopAll, waitReady, wasInterrupted, type Network } from './bench/procs.ts';
+import { renderMarkdown, type Results } from './bench/report.ts';
+import { median, round } from './bench/stats.ts';
+import { busySuitePorts, exchangesOf, measureSuite, summarizeSuite, type SuiteRun, type SuiteTarget, type Temperature } from './bench/suite.ts';
+import {
+  EmulatorAccounts,
+  measureMatrix,
+  METHOD_NOTES,
+  OPERATIONS,
+  pairedDifference,
+  pairedRatio,
+  SERVERS,
+  summarize,
+  type OperationId,
+  type Sample,
+  type ServerName,
+  type Targets,
+} from './bench/throughput.ts';
+
+const SECTIONS = ['throughput', 'proxy', 'suite', 'ajv'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function envNumber(name: string, fallback: number, { min = 0 } = {}): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name}="${text}" must be a number >= ${min}`);
+  return value;
+}
+
+function options() {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log('usage: npm run bench [-- --quick] [-- --only=throughput,proxy,suite,ajv]');
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...SECTIONS];
+  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section "${s}"; sections: ${SECTIONS.join(', ')}`);
+  return {
+    quick,
+    sections: new Set(only as Section[]),
+    runs: envNumber('BENCH_RUNS', quick ? 1 : 3, { min: 1 }),
+    duration: envNumber('BENCH_DURATION', quick ? 1 : 2, { min: 1 }),
+    warmup: quick ? 0.5 : 1,
+    connections: envNumber('BENCH_CONNECTIONS', 50, { min: 1 }),
+    suiteRuns: envNumber('BENCH_SUITE_RUNS', quick ? 1 : 3, { min: 1 }),
+    workers: envNumber('BENCH_WORKERS', 2, { min: 1 }),
+    portBase: envNumber('BENCH_PORT_BASE', 15100, { min: 1024 }),
+    direct: process.env.BENCH_SUITE_DIRECT === '1',
+  };
+}
+
+const log = (line: string) => console.error(line);
+
+/** The four load servers, each started alone (its start-up time measured), on free ports. */
+async function startLoadServers(portBase: number): Promise<{ targets: Targets; startupMs: Record<ServerName, number> }> {
+  const ports: Record<ServerName, number> = { bare: portBase, emulator: portBase + 1, proxy: portBase + 2, prism: portBase + 3 };
+  for (const [name, port] of Object.entries(ports)) {
+    if (await portInUse(port)) throw new Error(`port ${port} (for ${name}) is in use; pick other ports with BENCH_PORT_BASE`);
+  }
+  const origin = (port: number) => `http://127.0.0.1:${port}`;
+  const startupMs = {} as Record<ServerName, number>;
+  const commands: [ServerName, string][] = [
+    ['bare', `node --import tsx scripts/bench/bare-server.ts ${ports.bare}`],
+    ['emulator', emulatorCommand(ports.emulator)],
+    ['proxy', prismProxyCommand(ports.proxy, origin(ports.emulator))],
+    ['prism', prismMockCommand(ports.prism)],
+  ];
+  for (const [name, command] of commands) {
+    const proc = spawnShell(name, command);
+    startupMs[name] = round(await waitReady(proc, ports[name]), 0);
+    log(`  ${name} ready on ${origin(ports[name])} in ${startupMs[name]} ms`);
+  }
+  const origins = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, origin(p)])) as Record<ServerName, string>;
+  return { targets: { origins, emulatorOrigin: origins.emulator }, startupMs };
+}
+
+async function main(): Promise<void> {
+  installCleanup();
+  const opts = options();
+  const started = performance.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'cloudbase-bench-'));
+  const loads: LoadSample[] = [loadSample('start')];
+  const results: Results = {
+    machine: machine(),
+    settings: {
+      quick: opts.quick,
+      sections: [...opts.sections],
+      loadRuns: opts.runs,
+      loadSeconds: opts.duration,
+      warmupSeconds: opts.warmup,
+      connections: opts.connections,
+      suiteRuns: opts.suiteRuns,
+      workers: opts.workers,
+    },
+    busiestAtStart: busiestProcesses(),
+    loads,
+    notes: [],
+    methods: METHOD_NOTES,
+  };
+  log(`bench: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; load ${loads[0]?.loadavg.join(' ')}`);
+
+  try {
+    // ---- 1 and 3: load ----------------------------------------------------------------------
+    if (opts.sections.has('throughput') || opts.sections.has('proxy')) {
+      log('\nload servers:');
+      const { targets, startupMs } = await startLoadServers(opts.portBase);
+      results.serverStartupMs = startupMs;
+      const accounts = new EmulatorAccounts(targets.emulatorOrigin);
+      await accounts.prepare();
+      const ops = OPERATIONS.map((o) => o.id) as OperationId[];
+      if (opts.sections.has('throughput')) {
+        loads.push(loadSample('throughput'));
+        log(`\n1. throughput at ${opts.connections} connections, ${opts.runs} x ${opts.duration} s, round-robin:`);
+        const { samples, signing } = await measureMatrix(targets, accounts, {
+          ops,
+          servers: SERVERS,
+          runs: opts.runs,
+          duration: opts.duration,
+          connections: opts.connections,
+          warmup: opts.warmup,
+          signingSeconds: opts.quick ? 0.5 : 1,
+          log,
+        });
+        results.throughput = {
+          connections: opts.connections,
+          rs256PerSecond: round(median(signing), 0),
+          summary: summarize(samples),
+          ratios: ops.map((op) => ({
+            op,
+            emulatorOverPrism: pairedRatio(samples, op, 'emulator', 'prism'),
+            emulatorOverBare: pairedRatio(samples, op, 'emulator', 'bare'),
+            proxyOverEmulator: pairedRatio(samples, op, 'proxy', 'emulator'),
+            prismOverBare: pairedRatio(samples, op, 'prism', 'bare'),
+          })),
+          samples: samples.map(stripSample),
+        };
+      }
+      if (opts.sections.has('proxy')) {
+        loads.push(loadSample('proxy'));
+        log(`\n3. prism proxy cost at 1 connection, ${opts.runs} x ${opts.duration} s, round-robin:`);
+        const { samples } = await measureMatrix(targets, accounts, {
+          ops,
+          servers: ['emulator', 'proxy'],
+          runs: opts.runs,
+          duration: opts.duration,
+          connections: 1,
+          warmup: opts.warmup,
+          log,
+        });
+        results.proxy = {
+          connections: 1,
+          summary: summarize(samples),
+          added: ops.map((op) => ({ op, addedMs: pairedDifference(samples, op, 'proxy', 'emulator'), slowdown: pairedRatio(samples, op, 'proxy', 'emulator', 'mean') })),
+          samples: samples.map(stripSample),
+        };
+      }
+      await stopAll();
+    }
+
+    // ---- 2: the suite's wall time -------------------------------------------------------------
+    let emulatorReport: string | undefined;
+    if (opts.sections.has('suite') || opts.sections.has('ajv')) {
+      loads.push(loadSample('suite'));
+      const cold = await privateNetwork();
+      const warm = cold.network ? await privateNetwork() : {};
+      const coldNetwork: Network = cold.network ?? HOST_NETWORK;
+      const warmNetwork: Network = warm.network ?? coldNetwork;
+      if (!cold.network) {
+        results.notes.push(`suite runs on the machine's own loopback (${cold.reason}): the suite's ports must be free`);
+        const busy = await busySuitePorts(coldNetwork);
+        if (busy.length > 0) throw new Error(`the suite's ports ${busy.join(', ')} are in use (someone runs the suite?); try again when they are free`);
+      } else {
+        results.notes.push('suite runs in private network namespaces (unshare -n): their loopback ports are their own, whatever else runs on the machine');
+      }
+      const targets: SuiteTarget[] = opts.sections.has('suite') ? ['emulator', 'prism'] : ['emulator'];
+      const temperatures: Temperature[] = opts.sections.has('suite') ? ['cold', 'warm', ...(opts.direct ? (['direct'] as const) : [])] : ['cold'];
+      const runs = opts.sections.has('suite') ? opts.suiteRuns : 1;
+      log(`\n2. suite wall time, ${runs} run(s) of each, ${opts.workers} workers, network: ${coldNetwork.name}:`);
+      // Quick mode times one spec file: a smoke test of the machinery, not a figure to compare.
+      const args = opts.quick ? [join('specs', readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.spec.ts')).sort()[0] ?? '')] : [];
+      if (opts.quick) results.notes.push(`quick mode: the suite figures are of ${args[0]} alone`);
+      const suiteRuns: SuiteRun[] = await measureSuite({ targets, temperatures, runs, workers: opts.workers, args, tmp, coldNetwork, warmNetwork, log });
+      await stopAll();
+      if (opts.sections.has('suite')) results.suite = { workers: opts.workers, summary: summarizeSuite(suiteRuns), runs: suiteRuns.map(({ reportFile: _, ...r }) => r) };
+      emulatorReport = suiteRuns.find((r) => r.target === 'emulator' && r.temperature === 'cold' && r.failed === 0)?.reportFile;
+
+      // ---- 4: ajv ---------------------------------------------------------------------------
+      if (opts.sections.has('ajv')) {
+        loads.push(loadSample('ajv'));
+        log('\n4. contract checks (ajv), replayed from a cold emulator run:');
+        if (!emulatorReport) throw new Error('no passing cold emulator suite run to replay');
+        const exchanges = exchangesOf(JSON.parse(readFileSync(emulatorReport, 'utf8')));
+        const ajv: AjvSummary = measureAjv(exchanges, opts.quick ? 1 : 3, tmp);
+        const coldEmulator = summarizeSuite(suiteRuns).find((s) => s.target === 'emulator' && s.temperature === 'cold');
+        const share = coldEmulator ? ajvShare(ajv, coldEmulator.exchanges, coldEmulator.workerProcesses, coldEmulator.wall) : undefined;
+        results.ajv = { ...ajv, suiteWall: coldEmulator?.wall, workerProcesses: coldEmulator?.workerProcesses, ...share };
+        log(
+          `  ${ajv.exchanges} exchanges: ${ajv.perExchangeUs} µs each hot; compile ${ajv.compilePerWorkerMs} ms per worker; ` +
+            `share of the cold emulator run: ${share ? round(share.share * 100, 2) : '?'} %`,
+        );
+      }
+    }
+  } finally {
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  loads.push(loadSample('end'));
+  results.elapsedSeconds = round((performance.now() - started) / 1000, 1);
+  const dir = join(ROOT, 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'results.json.tmp'), `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(join(dir, 'results.json.tmp'), join(dir, 'results.json'));
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(dir, 'results.md'), markdown);
+  console.log(markdown);
+  log(`bench: done in ${results.elapsedSeconds} s; bench/results.json and bench/results.md written`);
+}
+
+/** Samples keep their figures, not their per-status detail twice. */
+function stripSample(s: Sample) {
+  return { op: s.op, server: s.server, run: s.run, connections: s.connections, rps: round(s.rps, 0), p50: round(s.p50, 3), p99: round(s.p99, 3), mean: round(s.mean, 3), non2xx: s.non2xx, errors: s.errors };
+}
+
+main().catch(async (error: unknown) => {
+  if (wasInterrupted()) return; // the signal handler stops everything and exits
+  console.error(`bench: failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  await stopAll();
+  process.exit(1);
+});
+

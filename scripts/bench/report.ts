@@ -1,0 +1,199 @@
+/**
+ * The results: their shape (bench/results.json) and the readable tables (bench/results.md, also
+ * pasted into the README's Performance section).
+ */
+import type { AjvSummary } from './ajv.ts';
+import type { LoadSample, Machine } from './machine.ts';
+import { median, round } from './stats.ts';
+import type { SuiteRun, SuiteSummary } from './suite.ts';
+import { OPERATIONS, SERVER_LABELS, type OperationId, type ServerName, type Summary } from './throughput.ts';
+
+export interface Goal {
+  goal: string;
+  figure: string;
+  met: boolean | undefined;
+}
+
+export interface Results {
+  machine: Machine;
+  settings: {
+    quick: boolean;
+    sections: string[];
+    loadRuns: number;
+    loadSeconds: number;
+    warmupSeconds: number;
+    connections: number;
+    suiteRuns: number;
+    workers: number;
+  };
+  busiestAtStart: string[];
+  loads: LoadSample[];
+  notes: string[];
+  methods: Record<OperationId, string>;
+  serverStartupMs?: Record<ServerName, number>;
+  throughput?: {
+    connections: number;
+    /** RS256 signatures per second, 2048-bit key, one core (median of runs). */
+    rs256PerSecond: number;
+    summary: Summary[];
+    ratios: { op: OperationId; emulatorOverPrism: number; emulatorOverBare: number; proxyOverEmulator: number; prismOverBare: number }[];
+    samples: { op: OperationId; server: ServerName; run: number; rps: number }[];
+  };
+  proxy?: {
+    connections: number;
+    summary: Summary[];
+    added: { op: OperationId; addedMs: number; slowdown: number }[];
+    samples: unknown[];
+  };
+  suite?: { workers: number; summary: SuiteSummary[]; runs: Omit<SuiteRun, 'reportFile'>[] };
+  ajv?: AjvSummary & {
+    suiteWall?: number;
+    workerProcesses?: number;
+    checksMs?: number;
+    compileMs?: number;
+    totalMs?: number;
+    checksShare?: number;
+    share?: number;
+  };
+  goals?: Goal[];
+  elapsedSeconds?: number;
+}
+
+const label = (op: OperationId) => OPERATIONS.find((o) => o.id === op)?.label ?? op;
+const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : round(n, digits).toLocaleString('en-US'));
+const pct = (share: number | undefined, digits = 1) => (share === undefined || Number.isNaN(share) ? '–' : `${round(share * 100, digits)} %`);
+const times = (ratio: number | undefined) => (ratio === undefined || Number.isNaN(ratio) ? '–' : `${round(ratio, 2)}×`);
+
+/** The issue's goals, judged on the figures of this run. */
+export function judgeGoals(results: Results): Goal[] {
+  const goals: Goal[] = [];
+  const t = results.throughput;
+  if (t) {
+    for (const r of t.ratios) {
+      goals.push({ goal: `${label(r.op)}: emulator ≥ 5× the Prism mock's req/s`, figure: times(r.emulatorOverPrism), met: r.emulatorOverPrism >= 5 });
+      goals.push({ goal: `${label(r.op)}: emulator ≥ half the bare ceiling`, figure: pct(r.emulatorOverBare, 0), met: r.emulatorOverBare >= 0.5 });
+      const emu = t.summary.find((s) => s.op === r.op && s.server === 'emulator');
+      if (emu) goals.push({ goal: `${label(r.op)}: emulator p99 < 10 ms at ${t.connections} connections`, figure: `${fmt(emu.p99, 1)} ms`, met: emu.p99 < 10 });
+    }
+  }
+  // Quick mode times one spec file: no suite goal can be judged on it.
+  if (results.settings.quick) return goals;
+  const cold = results.suite?.summary.find((s) => s.target === 'emulator' && s.temperature === 'cold');
+  if (cold) goals.push({ goal: 'whole suite against the emulator, cold, < 15 s', figure: `${fmt(cold.wall, 1)} s`, met: cold.wall < 15 });
+  if (results.ajv?.share !== undefined) goals.push({ goal: 'ajv < 1 % of that run', figure: pct(results.ajv.share, 2), met: results.ajv.share < 0.01 });
+  return goals;
+}
+
+export function renderMarkdown(results: Results): string {
+  results.goals = judgeGoals(results);
+  const m = results.machine;
+  const s = results.settings;
+  const out: string[] = [];
+  const loadText = results.loads.map((l) => `${l.when} ${l.loadavg[0]}`).join(', ');
+  out.push(
+    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}` +
+      ` (\`npm run bench\`${s.quick ? ' --quick' : ''}; 1-minute load average: ${loadText}).`,
+  );
+  out.push('');
+
+  const t = results.throughput;
+  if (t) {
+    out.push(
+      `**Throughput** at ${t.connections} connections (autocannon in the same machine, so the server shares its ${m.cores} cores with the load generator),` +
+        ` median of ${s.loadRuns} interleaved runs of ${s.loadSeconds} s:`,
+    );
+    out.push('');
+    out.push('| operation | server | req/s | p50 ms | p99 ms | ÷ ceiling |');
+    out.push('|---|---|--:|--:|--:|--:|');
+    for (const op of OPERATIONS) {
+      // Each server's req/s over the bare server's in the same run, the median of those (as the ratios below).
+      const samples = t.samples;
+      const shareOfCeiling = (server: ServerName) =>
+        median(
+          samples
+            .filter((x) => x.op === op.id && x.server === server)
+            .flatMap((x) => samples.filter((b) => b.op === op.id && b.server === 'bare' && b.run === x.run).map((b) => x.rps / b.rps)),
+        );
+      for (const server of ['bare', 'emulator', 'proxy', 'prism'] as ServerName[]) {
+        const row = t.summary.find((x) => x.op === op.id && x.server === server);
+        if (!row) continue;
+        const flag = row.non2xx || row.errors ? ` ⚠ ${row.non2xx} non-2xx, ${row.errors} errors` : '';
+        out.push(
+          `| ${op.label} | ${SERVER_LABELS[server]} | ${fmt(row.rps)}${flag} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${pct(shareOfCeiling(server), 0)} |`,
+        );
+      }
+    }
+    out.push('');
+    out.push('| operation | emulator ÷ Prism mock | emulator ÷ ceiling | emulator ÷ RS256 signing | through the proxy ÷ direct |');
+    out.push('|---|--:|--:|--:|--:|');
+    for (const r of t.ratios) {
+      const emu = t.summary.find((x) => x.op === r.op && x.server === 'emulator');
+      const rsa = r.op === 'me' || !emu ? '–' : pct(emu.rps / t.rs256PerSecond, 0);
+      out.push(`| ${label(r.op)} | ${times(r.emulatorOverPrism)} | ${pct(r.emulatorOverBare, 0)} | ${rsa} | ${pct(r.proxyOverEmulator, 0)} |`);
+    }
+    out.push('');
+    out.push(
+      `A real token costs one RS256 signature: this machine makes ${fmt(t.rs256PerSecond)} per second on one core (2048-bit key, node:crypto), ` +
+        'the ceiling of sign-in and refresh whatever the server around them (the emulator signs in the thread pool, so it may pass it a little).',
+    );
+    out.push('');
+  }
+
+  const p = results.proxy;
+  if (p) {
+    out.push(`**What \`prism proxy --errors\` adds** per request (1 connection, mean latency, median of ${s.loadRuns} runs):`);
+    out.push('');
+    out.push('| operation | emulator direct | through the proxy | added |');
+    out.push('|---|--:|--:|--:|');
+    for (const a of p.added) {
+      const direct = p.summary.find((x) => x.op === a.op && x.server === 'emulator');
+      const proxied = p.summary.find((x) => x.op === a.op && x.server === 'proxy');
+      out.push(`| ${label(a.op)} | ${fmt(direct?.mean, 2)} ms | ${fmt(proxied?.mean, 2)} ms | +${fmt(a.addedMs, 2)} ms (${times(a.slowdown)}) |`);
+    }
+    out.push('');
+  }
+
+  const suite = results.suite;
+  if (suite) {
+    out.push(`**The suite's wall time** (\`playwright test\`, ${suite.workers} workers as in CI, median of ${s.suiteRuns} runs):`);
+    out.push('');
+    const direct = suite.summary.find((x) => x.temperature === 'direct');
+    out.push(
+      `| target | cold (the run starts its servers) | of which until the first test | warm (servers already up) |${direct ? ' warm, without the proxy |' : ''} tests run / skipped |`,
+    );
+    out.push(`|---|--:|--:|--:|${direct ? '--:|' : ''}--:|`);
+    for (const target of ['emulator', 'prism'] as const) {
+      const cold = suite.summary.find((x) => x.target === target && x.temperature === 'cold');
+      const warm = suite.summary.find((x) => x.target === target && x.temperature === 'warm');
+      const any = cold ?? warm;
+      if (!any) continue;
+      const failed = (cold?.failedRuns ?? 0) + (warm?.failedRuns ?? 0);
+      out.push(
+        `| ${target} | ${fmt(cold?.wall, 1)} s | ${fmt(cold?.startup, 1)} s | ${fmt(warm?.wall, 1)} s |` +
+          (direct ? ` ${target === 'emulator' ? `${fmt(direct.wall, 1)} s` : '–'} |` : '') +
+          ` ${any.passed} / ${any.skipped}${failed ? ` ⚠ ${failed} failed runs` : ''} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const a = results.ajv;
+  if (a) {
+    out.push(
+      `**Contract checks (ajv)**: ${fmt(a.exchanges)} exchanges per emulator run, ${fmt(a.perExchangeUs, 1)} µs each (response ${fmt(a.responseUs, 1)} µs + request ${fmt(a.requestUs, 1)} µs), ` +
+        `${fmt(a.checksMs, 1)} ms per run; compiling the validators ${fmt(a.compilePerWorkerMs)} ms in each of ${a.workerProcesses ?? '?'} worker processes; ` +
+        `in all ${fmt(a.totalMs)} ms = **${pct(a.share, 2)}** of the ${fmt(a.suiteWall, 1)} s cold run (checks alone ${pct(a.checksShare, 3)}).`,
+    );
+    out.push('');
+  }
+
+  if (results.goals.length > 0) {
+    out.push('| goal | this run | met |');
+    out.push('|---|--:|:-:|');
+    for (const g of results.goals) out.push(`| ${g.goal} | ${g.figure} | ${g.met === undefined ? '–' : g.met ? 'yes' : '**no**'} |`);
+    out.push('');
+  }
+  if (results.busiestAtStart.length > 0) out.push(`Busiest processes at the start: ${results.busiestAtStart.join(', ')}.`);
+  for (const note of results.notes) out.push(`Note: ${note}.`);
+  return `${out.join('\n')}\n`;
+}
