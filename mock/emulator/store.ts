@@ -391,17 +391,22 @@ export class Store {
 
   /** A live verification token (not used, not expired); the caller consumes it once it succeeds. */
   getVerificationToken(token: string): VerificationToken | undefined {
-    const entry = this.#verificationTokens.get(token);
-    if (entry && entry.expiresAt <= this.clock.now()) {
-      this.#verificationTokens.delete(token);
-      return undefined;
-    }
-    return entry;
+    return this.#live(this.#verificationTokens, token);
   }
 
   /** INFERRED (facts §D): a verification token is single-use. */
   consumeVerificationToken(token: string): void {
     this.#verificationTokens.delete(token);
+  }
+
+  /** The entry of a short-lived token if it has not expired; an expired one is dropped on the way. */
+  #live<T extends { expiresAt: number }>(entries: Map<string, T>, token: string): T | undefined {
+    const entry = entries.get(token);
+    if (entry && entry.expiresAt <= this.clock.now()) {
+      entries.delete(token);
+      return undefined;
+    }
+    return entry;
   }
 
   // ---- sudo and provider tokens ------------------------------------------------------------
@@ -414,12 +419,7 @@ export class Store {
   }
 
   getSudoToken(token: string): SudoToken | undefined {
-    const entry = this.#sudoTokens.get(token);
-    if (entry && entry.expiresAt <= this.clock.now()) {
-      this.#sudoTokens.delete(token);
-      return undefined;
-    }
-    return entry;
+    return this.#live(this.#sudoTokens, token);
   }
 
   issueProviderToken(providerId: string, providerUserId: string): ProviderToken {
@@ -436,12 +436,7 @@ export class Store {
 
   /** A live provider token (not used, not expired); the caller consumes it once the bind succeeds. */
   getProviderToken(token: string): ProviderToken | undefined {
-    const entry = this.#providerTokens.get(token);
-    if (entry && entry.expiresAt <= this.clock.now()) {
-      this.#providerTokens.delete(token);
-      return undefined;
-    }
-    return entry;
+    return this.#live(this.#providerTokens, token);
   }
 
   consumeProviderToken(token: string): void {
