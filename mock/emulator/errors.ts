@@ -66,6 +66,12 @@ export const methodNotAllowed = (method: string, allow: readonly string[]) =>
 /** Emulator only: no such path. */
 export const routeNotFound = (method: string, path: string) => new ApiError(404, 'not_found', 5, `no route for ${method} ${path}`);
 
+// ---- issue 10: errors of the user family ----
+
+// ---- issue 10: errors of the provider family ----
+
+// ---- issue 10: errors of the captcha / v2 family ----
+
 export const internal = () => new ApiError(500, 'internal', 13, 'internal emulator error');
 
 /** The client went away or cut its request body short: its fault, not an emulator bug. */

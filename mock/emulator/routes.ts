@@ -15,6 +15,12 @@ import { signUp } from './handlers/signup.ts';
 import { getCerts, grantToken, introspectToken, revokeToken } from './handlers/token.ts';
 import { deleteMe, getMe, resetPassword, signOut, sudo, updatePassword } from './handlers/user.ts';
 import { sendVerification, verifyVerification } from './handlers/verification.ts';
+// ---- issue 10 imports: user family ----
+
+// ---- issue 10 imports: provider family ----
+
+// ---- issue 10 imports: captcha / v2 family ----
+
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -45,6 +51,12 @@ export const API_ROUTES: readonly Route[] = [
   bearer('DELETE', '/auth/v1/user/provider/:provider_id', unbindProvider),
   open('POST', '/auth/v1/reset', resetPassword),
   open('GET', '/auth/v1/certs', getCerts),
+  // ---- issue 10: user profile, contact, account look-ups, sessions and devices ----
+
+  // ---- issue 10: provider sign-in and custom tickets ----
+
+  // ---- issue 10: captcha, /auth/v2 and the rest of the SDK's URL table ----
+
 ];
 
 /** Emulator-only controls (not part of the contract, never proxied). */
