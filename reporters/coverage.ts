@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { documentedStatus, operationLabel, operations as contractOperations, type Operation } from '../fixtures/contract/index.ts';
+import { documentedStatus, operationLabel, operations as contractOperations, type Operation } from '../contract/index.ts';
 import { COVERAGE_EXEMPTIONS, type CoverageExemption } from './coverage-exemptions.ts';
 
 /** What one passed test showed: its target and the names of its exchange attachments. */

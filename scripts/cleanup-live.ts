@@ -21,7 +21,7 @@ import { codeSourceFor } from '../fixtures/codes.ts';
 import { liveBaseURL, loadConfig } from '../fixtures/config.ts';
 import type { Recipient } from '../fixtures/data.ts';
 import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, SUITE_USERNAME_PREFIX } from '../fixtures/live.ts';
-import { previewBody, redactText, registerSecret } from '../fixtures/redact.ts';
+import { previewBody, redactText, registerSecret } from '../contract/redact.ts';
 import type { Target } from '../fixtures/targets.ts';
 
 process.env.CONTRACT_TARGET = 'live';

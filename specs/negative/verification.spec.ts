@@ -1,6 +1,4 @@
-import type { ApiClient } from '../../fixtures/api.ts';
-import type { CodeSource } from '../../fixtures/codes.ts';
-import { test, expect, ok, buildNewAccount, buildPhoneNumber, signUpRequest, verificationRequest, verifyRequest, type Recipient } from '../../fixtures/index.ts';
+import { test, expect, ok, buildNewAccount, buildPhoneNumber, signUpRequest, verificationRequest, verifyRequest, type ApiClient, type CodeSource, type Recipient } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
 // Verification codes (facts §A2, §A3, §D): a wrong, expired or used code is invalid_argument; too many

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   bodyMatchesSchema,
-  checkResponse,
+  responseFailures,
   contentTypeIsJson,
   documentedStatus,
   findOperation,
@@ -13,9 +13,9 @@ import {
   operationById,
   requestMatchesContract,
   statusIsDocumented,
-} from '../../fixtures/contract/index.ts';
-import type { Exchange, ExchangeRequest, Operation } from '../../fixtures/contract/index.ts';
-import { REDACTED, registerSecret } from '../../fixtures/redact.ts';
+} from '../../contract/index.ts';
+import type { Exchange, ExchangeRequest, Operation } from '../../contract/index.ts';
+import { REDACTED, registerSecret } from '../../contract/redact.ts';
 
 const JWT = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiIxODQ5NzU1MTE5ODQwNDk3NjY0In0.c2lnbmF0dXJlLXBhcnQ';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -133,24 +133,24 @@ describe('bodyMatchesSchema', () => {
   });
 });
 
-describe('checkResponse', () => {
+describe('responseFailures', () => {
   it('passes a good exchange', () => {
-    assert.deepEqual(checkResponse(exchange(signIn, 200, TOKEN)), []);
-    assert.deepEqual(checkResponse(exchange(operationById('introspectToken'), 200, {})), []);
+    assert.deepEqual(responseFailures(exchange(signIn, 200, TOKEN)), []);
+    assert.deepEqual(responseFailures(exchange(operationById('introspectToken'), 200, {})), []);
   });
 
   it('runs the checks in order and does not judge a body that is not JSON', () => {
-    const failures = checkResponse(exchange(signIn, 502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }));
+    const failures = responseFailures(exchange(signIn, 502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }));
     assert.deepEqual(failures.map((f) => f.check), ['statusIsDocumented', 'contentTypeIsJson']);
   });
 
   it('still judges a JSON body sent with the wrong content type', () => {
-    const failures = checkResponse(exchange(signIn, 200, { ...TOKEN, token_type: 'bearer' }, { 'content-type': 'text/plain' }));
+    const failures = responseFailures(exchange(signIn, 200, { ...TOKEN, token_type: 'bearer' }, { 'content-type': 'text/plain' }));
     assert.deepEqual(failures.map((f) => f.check), ['contentTypeIsJson', 'bodyMatchesSchema']);
   });
 
   it('does not judge the body of an undocumented status', () => {
-    const failures = checkResponse(exchange(getMe, 503, { nonsense: true }));
+    const failures = responseFailures(exchange(getMe, 503, { nonsense: true }));
     assert.deepEqual(failures.map((f) => f.check), ['statusIsDocumented']);
   });
 });

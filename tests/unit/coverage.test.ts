@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { operationById, operations } from '../../fixtures/contract/index.ts';
+import { operationById, operations } from '../../contract/index.ts';
 import { COVERAGE_EXEMPTIONS } from '../../reporters/coverage-exemptions.ts';
 import { buildCoverage, formatMarkdown, formatTable, parseExchange, targetOfProject, type CoverageMatrix } from '../../reporters/coverage.ts';
 

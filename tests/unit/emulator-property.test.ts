@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { checkResponse, formatFailure, operationLabel, operations, type Operation } from '../../fixtures/contract/index.ts';
+import { responseFailures, formatFailure, operationLabel, operations, type Operation } from '../../contract/index.ts';
 import { startEmulator, type RunningEmulator } from '../../mock/emulator/server.ts';
 
 const SEED = Number(process.env.FC_SEED ?? 20240601);
@@ -205,7 +205,7 @@ async function answersWithinContract(operation: Operation, pool: Pool, r: Random
   const answer = await send(operation.method, url, { headers, body: r.body });
   const where = `${describeRequest(operation, r)}\n  -> ${answer.status} ${answer.text.slice(0, 300)}`;
   assert.ok(answer.status < 500, `a 5xx answer:\n${where}`);
-  const failures = checkResponse({ operation, request: { method: operation.method, url, headers }, response: answer });
+  const failures = responseFailures({ operation, request: { method: operation.method, url, headers }, response: answer });
   assert.deepEqual(failures.map(formatFailure), [], `not within the contract:\n${where}`);
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../fixtures/redact.ts';
+import { previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../contract/redact.ts';
 
 const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
 

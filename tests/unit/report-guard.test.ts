@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { registerSecret } from '../../fixtures/redact.ts';
+import { registerSecret } from '../../contract/redact.ts';
 import { redactValues, redactWorkerMessage, sanitizeErrors } from '../../fixtures/report-guard.ts';
 
 const REFRESH = 'm.Q2hlY2tUaGlzUmVmcmVzaFRva2Vu';
