@@ -22,3 +22,19 @@ export {
 } from './checks.ts';
 export type { Exchange, ExchangeRequest, ExchangeResponse, Failure, CheckName, Departure, Detail, DepartureLocation } from './checks.ts';
 export { formatFailure, describeSchemaErrors, schemaErrorItems } from './format.ts';
+export { redactText, redactJson, redactHeaders, redactValues, previewBody, registerSecret, registeredSecrets, REDACTED, SECRET_KEYS } from './redact.ts';
+export {
+  buildRequest,
+  readAnswer,
+  ok,
+  hexId,
+  exchangeReport,
+  ContractClient,
+  ContractDepartureError,
+  EmulatorControl,
+  ON_UNEXPECTED_ANSWER,
+  SECRET_RESPONSE_FIELDS,
+} from './client.ts';
+export type { ApiAnswer, ApiCaller, BuiltRequest, ClientIdentity, ContractClientOptions, EmulatorCode, FetchLike, Method, RequestOptions, TokenResponse } from './client.ts';
+export * from './requests.ts';
+export * from './flows.ts';
