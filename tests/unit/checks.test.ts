@@ -12,6 +12,7 @@ import {
   formatFailure,
   operationById,
   requestMatchesContract,
+  schemaEntry,
   statusIsDocumented,
 } from '../../contract/index.ts';
 import type { Exchange, ExchangeRequest, Operation } from '../../contract/index.ts';
@@ -232,7 +233,7 @@ describe('formatFailure', () => {
     const profile = { sub: '1', groups: [{ id: 'user' }, { id: 7 }], phone_number: '+8613800000000' };
     const message = formatFailure(bodyMatchesSchema(exchange(getMe, 200, profile)) ?? assert.fail('no failure'));
     assert.match(message, /body\.groups\[1\]\.id must be string \(schema #\/properties\/groups\/items\/properties\/id\); found 7/);
-    assert.match(message, /body\.phone_number must be string matching \/\^\\\+\\d\{1,3\} \\d\{4,15\}\$\/ \(schema phone-number\.schema\.json#\); found "\+8613800000000"/);
+    assert.ok(message.includes(`body.phone_number must be string matching /${String(schemaEntry('phone-number.schema.json').schema.pattern)}/ (schema phone-number.schema.json#); found "+8613800000000"`), message);
   });
 
   it('says what is missing and what is forbidden', () => {
