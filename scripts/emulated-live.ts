@@ -199,7 +199,7 @@ export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Prom
 async function main(): Promise<void> {
   const live = await startEmulatedLive();
   console.log(`emulated live environment: ${live.emulatorURL} (ledger and locks in ${live.workDir})`);
-  const runner = spawn(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
+  const runner = spawn(process.execPath, [join(ROOT, 'node_modules/.bin/playwright'), 'test', ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, ...live.env },
