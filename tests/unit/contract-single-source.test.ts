@@ -6,19 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { checkRequest, operationById, schemaEntry } from '../../contract/index.ts';
-import { ajv } from '../../contract/registry.ts';
+import { replaceSchema } from '../../contract/registry.ts';
 import { createEmulator } from '../../mock/emulator/app.ts';
 import { EmulatorClient } from './emulator-helpers.ts';
 
 const signUp = operationById('signUp');
 const file = 'signup-request.schema.json';
 const original = schemaEntry(file).schema;
-
-/** Swap a registered schema for the rest of the process (restored after the test). */
-function replaceSchema(schema: Record<string, unknown>): void {
-  ajv.removeSchema(String(schema.$id));
-  ajv.addSchema(schema);
-}
 
 describe('a request schema is the one source of the request rules', () => {
   after(() => replaceSchema(original));
