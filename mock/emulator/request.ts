@@ -56,7 +56,8 @@ function fieldOf(departure: Departure): string {
 
 /** The error description of a refused request: each field, the rule it breaks, what it must be and what came. */
 export function describeDepartures(departures: readonly Departure[]): string {
-  const shown = departures.slice(0, 3).map((d) => `${fieldOf(d)}: ${d.rule} (must be ${d.expected}; found ${d.actual})`);
+  const requirement = (d: Departure) => (d.expected.startsWith('must ') ? d.expected : `must be ${d.expected}`);
+  const shown = departures.slice(0, 3).map((d) => `${fieldOf(d)}: ${d.rule} (${requirement(d)}; found ${d.actual})`);
   if (departures.length > shown.length) shown.push(`and ${departures.length - shown.length} more`);
   return shown.join('; ');
 }
