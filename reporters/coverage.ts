@@ -1,7 +1,7 @@
 /**
  * Coverage of the contract: which documented statuses of which operations a run exercised, per target.
  *
- * The validating client attaches a test's exchanges as data (`contract-exchanges`, application/json:
+ * The validating client attaches a test's exchanges as data (`_contract-exchanges`, application/json:
  * operation, status, in the contract or not); the target is the project name without `-serial`. Only
  * tests that passed count as exercising a status (their every answer was checked against the
  * contract), but any test touching an operation puts it in scope: an operation no selected test called
