@@ -210,7 +210,7 @@ function cellsOf(coverage: OperationCoverage, target: string): string {
 }
 
 function summaryLine(target: string, s: TargetSummary): string {
-  const notRun = s.notRun > 0 ? `, ${s.notRun} of operations this run did not call` : '';
+  const notRun = s.notRun > 0 ? `, ${s.notRun} not run (operations this run did not call)` : '';
   return `${target}: ${s.exercised}/${s.documented} documented statuses exercised, ${s.exempt} exempt, ${s.missing} missing${notRun}`;
 }
 
