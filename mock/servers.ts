@@ -10,9 +10,14 @@ export function prismMockCommand(port: number): string {
   return `${prism} mock ${OPENAPI} --host 127.0.0.1 --port ${port} --verboseLevel warn`;
 }
 
-/** `prism proxy --errors` in front of an upstream: every answer is checked against the contract. */
+/**
+ * `prism proxy` in front of an upstream: every request and answer is checked against the contract and
+ * the violations reported in the `sl-violations` header, which fails the suite's step. Not `--errors`:
+ * with it Prism replaces a violating answer with its own 500 problem and the upstream's real answer is
+ * lost; without it the step shows the upstream's status and body first and Prism's verdict second.
+ */
 export function prismProxyCommand(port: number, upstream: string): string {
-  return `${prism} proxy ${OPENAPI} ${upstream} --errors --host 127.0.0.1 --port ${port} --verboseLevel warn`;
+  return `${prism} proxy ${OPENAPI} ${upstream} --host 127.0.0.1 --port ${port} --verboseLevel warn`;
 }
 
 /**

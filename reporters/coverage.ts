@@ -1,27 +1,42 @@
 /**
  * Coverage of the contract: which documented statuses of which operations a run exercised, per target.
  *
- * The validating client attaches every exchange to its test as `METHOD /path/template -> status`; the
- * target is the project name without `-serial`. Only tests that passed count (their every answer was
- * checked against the contract). A status is counted under the key that documents it: the exact code
- * first, then its `NXX` range (`documentedStatus`). Statuses a target cannot show are listed, with the
- * reason, in reporters/coverage-exemptions.ts.
+ * The validating client attaches a test's exchanges as data (`_contract-exchanges`, application/json:
+ * operation, status, in the contract or not); the target is the project name without `-serial`. Only
+ * tests that passed count as exercising a status (their every answer was checked against the
+ * contract), but any test touching an operation puts it in scope: an operation no selected test called
+ * (a filtered run) is "not run", not a gap. A status is counted under the key that documents it: the
+ * exact code first, then its `NXX` range (`documentedStatus`). Statuses a target cannot show are
+ * listed, with the reason, in reporters/coverage-exemptions.ts. Each exercised cell names the tests
+ * that covered it (linked to their source in coverage.md).
  *
  * At the end of the run: a compact table on stdout, `reports/coverage.json` and `reports/coverage.md`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { documentedStatus, operationLabel, operations as contractOperations, type Operation } from '../fixtures/contract/index.ts';
+import { documentedStatus, operationLabel, operations as contractOperations, type Operation } from '../contract/index.ts';
+import { EXCHANGES_ATTACHMENT, type ExchangeSeen } from '../fixtures/attachments.ts';
 import { COVERAGE_EXEMPTIONS, type CoverageExemption } from './coverage-exemptions.ts';
 
-/** What one passed test showed: its target and the names of its exchange attachments. */
-export interface Observation {
-  target: string;
-  exchanges: readonly string[];
+/** A test, as a cell names it. */
+export interface TestRef {
+  title: string;
+  /** Source file (absolute, or as the reporter got it) and line. */
+  file: string;
+  line: number;
 }
 
-export type CellState = 'exercised' | 'exempt' | 'missing';
+/** What one test showed: its target, whether it passed, and its exchanges. */
+export interface Observation {
+  target: string;
+  /** Default true. A failed test puts its operations in scope but exercises nothing. */
+  passed?: boolean;
+  test?: TestRef;
+  exchanges: readonly ExchangeSeen[];
+}
+
+export type CellState = 'exercised' | 'exempt' | 'missing' | 'not-run';
 
 export interface Cell {
   state: CellState;
@@ -31,6 +46,8 @@ export interface Cell {
   seen?: number[];
   /** Why the status is exempt on this target. */
   why?: string;
+  /** The tests that exercised it. */
+  tests?: TestRef[];
 }
 
 export interface OperationCoverage {
@@ -45,29 +62,24 @@ export interface TargetSummary {
   exercised: number;
   exempt: number;
   missing: number;
+  /** Documented statuses of operations no test of this run called on the target. */
+  notRun: number;
 }
 
 export interface CoverageMatrix {
   targets: string[];
   summary: Record<string, TargetSummary>;
   operations: OperationCoverage[];
-  /** `operation status` pairs neither exercised nor exempt, per target. */
+  /** `operation status` pairs neither exercised nor exempt, of operations the run called, per target. */
   missing: Record<string, string[]>;
+  /** Operations no test of the run called, per target (a filtered run): not gaps. */
+  notRun: Record<string, string[]>;
   /** Exchanges with a status the operation does not document (a passed test cannot have them: a bug here). */
   undocumented: Record<string, Record<string, number>>;
   /** Exchanges outside the contract (wrong method, unknown path): `METHOD /path -> status` -> count. */
   outsideContract: Record<string, Record<string, number>>;
   /** Exemptions that do not apply: unknown operation or status, or the status was exercised after all. */
   staleExemptions: { exemption: CoverageExemption; problem: string }[];
-}
-
-const EXCHANGE = /^([A-Z]+) (\S+) -> (\d{3})$/;
-
-/** `POST /auth/v1/signin -> 400` -> its parts; undefined for any other attachment. */
-export function parseExchange(name: string): { operation: string; status: number } | undefined {
-  const match = EXCHANGE.exec(name);
-  if (!match) return undefined;
-  return { operation: `${match[1]} ${match[2]}`, status: Number(match[3]) };
 }
 
 /** `emulator-serial` -> `emulator`. */
@@ -91,15 +103,18 @@ export function buildCoverage(input: {
   const exemptions = input.exemptions ?? [];
   const byLabel = new Map(input.operations.map((op) => [operationLabel(op), op]));
 
-  // operation -> documented key -> target -> concrete statuses seen
-  const seen = new Map<string, Map<string, Map<string, number[]>>>();
+  // operation -> documented key -> target -> concrete statuses seen, and the tests that saw them
+  const seen = new Map<string, Map<string, Map<string, { statuses: number[]; tests: TestRef[] }>>>();
+  /** `target operation` pairs some test called, passed or not. */
+  const touched = new Set<string>();
   const undocumented: CoverageMatrix['undocumented'] = {};
   const outsideContract: CoverageMatrix['outsideContract'] = {};
-  for (const { target, exchanges } of input.observations) {
-    for (const name of exchanges) {
-      const exchange = parseExchange(name);
-      if (!exchange) continue;
-      const operation = byLabel.get(exchange.operation);
+  for (const { target, exchanges, passed = true, test } of input.observations) {
+    for (const exchange of exchanges) {
+      touched.add(`${target} ${exchange.operation}`);
+      if (!passed) continue;
+      const name = `${exchange.operation} -> ${exchange.status}`;
+      const operation = exchange.inContract ? byLabel.get(exchange.operation) : undefined;
       if (!operation) {
         increment(outsideContract, target, name);
         continue;
@@ -109,13 +124,14 @@ export function buildCoverage(input: {
         increment(undocumented, target, name);
         continue;
       }
-      const byKey = seen.get(exchange.operation) ?? new Map<string, Map<string, number[]>>();
+      const byKey = seen.get(exchange.operation) ?? new Map<string, Map<string, { statuses: number[]; tests: TestRef[] }>>();
       seen.set(exchange.operation, byKey);
-      const byTarget = byKey.get(key) ?? new Map<string, number[]>();
+      const byTarget = byKey.get(key) ?? new Map<string, { statuses: number[]; tests: TestRef[] }>();
       byKey.set(key, byTarget);
-      const statuses = byTarget.get(target) ?? [];
-      byTarget.set(target, statuses);
-      statuses.push(exchange.status);
+      const entry = byTarget.get(target) ?? { statuses: [], tests: [] };
+      byTarget.set(target, entry);
+      entry.statuses.push(exchange.status);
+      if (test && !entry.tests.some((t) => t.file === test.file && t.line === test.line && t.title === test.title)) entry.tests.push(test);
     }
   }
 
@@ -124,9 +140,14 @@ export function buildCoverage(input: {
 
   const summary: CoverageMatrix['summary'] = {};
   const missing: CoverageMatrix['missing'] = {};
+  const notRun: CoverageMatrix['notRun'] = {};
   for (const target of targets) {
-    summary[target] = { documented: 0, exercised: 0, exempt: 0, missing: 0 };
+    summary[target] = { documented: 0, exercised: 0, exempt: 0, missing: 0, notRun: 0 };
     missing[target] = [];
+    notRun[target] = [];
+  }
+  for (const operation of input.operations) {
+    for (const target of targets) if (!touched.has(`${target} ${operationLabel(operation)}`)) notRun[target]?.push(operationLabel(operation));
   }
   const staleExemptions: CoverageMatrix['staleExemptions'] = [];
   const usedExemptions = new Set<CoverageExemption>();
@@ -137,7 +158,8 @@ export function buildCoverage(input: {
     for (const status of Object.keys(operation.responses)) {
       const row: Record<string, Cell> = {};
       for (const target of targets) {
-        const observed = seen.get(label)?.get(status)?.get(target) ?? [];
+        const entry = seen.get(label)?.get(status)?.get(target);
+        const observed = entry?.statuses ?? [];
         const exemption = exemptionFor(target, label, status);
         if (exemption) usedExemptions.add(exemption);
         const tally = summary[target] as TargetSummary;
@@ -145,12 +167,16 @@ export function buildCoverage(input: {
         let cell: Cell;
         if (observed.length > 0) {
           cell = { state: 'exercised', count: observed.length };
-          if (/XX$/.test(status)) cell.seen = [...new Set(observed)].sort((a, b) => a - b);
+          if (status.endsWith('XX')) cell.seen = [...new Set(observed)].sort((a, b) => a - b);
+          if (entry && entry.tests.length > 0) cell.tests = entry.tests;
           tally.exercised++;
           if (exemption) staleExemptions.push({ exemption, problem: `${label} ${status} was exercised on ${target} after all` });
         } else if (exemption) {
           cell = { state: 'exempt', count: 0, why: exemption.why };
           tally.exempt++;
+        } else if (!touched.has(`${target} ${label}`)) {
+          cell = { state: 'not-run', count: 0 };
+          tally.notRun++;
         } else {
           cell = { state: 'missing', count: 0 };
           tally.missing++;
@@ -172,10 +198,10 @@ export function buildCoverage(input: {
     staleExemptions.push({ exemption, problem });
   }
 
-  return { targets, summary, operations, missing, undocumented, outsideContract, staleExemptions };
+  return { targets, summary, operations, missing, notRun, undocumented, outsideContract, staleExemptions };
 }
 
-const MARK: Record<CellState, string> = { exercised: '✓', exempt: '~', missing: '✗' };
+const MARK: Record<CellState, string> = { exercised: '✓', exempt: '~', missing: '✗', 'not-run': '·' };
 
 function cellsOf(coverage: OperationCoverage, target: string): string {
   return Object.entries(coverage.statuses)
@@ -184,7 +210,8 @@ function cellsOf(coverage: OperationCoverage, target: string): string {
 }
 
 function summaryLine(target: string, s: TargetSummary): string {
-  return `${target}: ${s.exercised}/${s.documented} documented statuses exercised, ${s.exempt} exempt, ${s.missing} missing`;
+  const notRun = s.notRun > 0 ? `, ${s.notRun} not run (operations this run did not call)` : '';
+  return `${target}: ${s.exercised}/${s.documented} documented statuses exercised, ${s.exempt} exempt, ${s.missing} missing${notRun}`;
 }
 
 /** The compact table printed at the end of a run: one line per operation, one column per target. */
@@ -195,7 +222,7 @@ export function formatTable(matrix: CoverageMatrix): string {
     width: Math.max(target.length, ...matrix.operations.map((o) => cellsOf(o, target).length)) + 2,
   }));
   const lines = [
-    'Contract coverage: documented statuses per operation (✓ exercised, ~ exempt, ✗ missing)',
+    'Contract coverage: documented statuses per operation (✓ exercised, ~ exempt, ✗ missing, · not called by this run)',
     `${'operation'.padEnd(width)}${columns.map((c) => c.target.padEnd(c.width)).join('')}`.trimEnd(),
     ...matrix.operations.map((o) => `${o.operation.padEnd(width)}${columns.map((c) => cellsOf(o, c.target).padEnd(c.width)).join('')}`.trimEnd()),
     ...matrix.targets.map((target) => summaryLine(target, matrix.summary[target] as TargetSummary)),
@@ -203,19 +230,32 @@ export function formatTable(matrix: CoverageMatrix): string {
   for (const target of matrix.targets) {
     const gaps = matrix.missing[target] ?? [];
     if (gaps.length > 0) lines.push(`missing on ${target}: ${gaps.join(', ')}`);
+    const notRun = matrix.notRun[target] ?? [];
+    if (notRun.length > 0) lines.push(`not called by this run on ${target} (not gaps): ${notRun.length} operation${notRun.length === 1 ? '' : 's'}`);
   }
   for (const { problem } of matrix.staleExemptions) lines.push(`stale exemption: ${problem}`);
   return lines.join('\n');
 }
 
-function describeCell(cell: Cell | undefined, footnote: (why: string) => number): string {
+/** How many tests a cell links to before it says "and N more". */
+const LINKED_TESTS = 3;
+
+function describeCell(cell: Cell | undefined, footnote: (why: string) => number, link: (test: TestRef) => string): string {
   if (!cell || cell.state === 'missing') return '✗ missing';
+  if (cell.state === 'not-run') return '· not run';
   if (cell.state === 'exempt') return `~ exempt [${footnote(cell.why ?? '')}]`;
-  return `✓ ${cell.count}${cell.seen ? ` (${cell.seen.join(', ')})` : ''}`;
+  const tests = cell.tests ?? [];
+  const links = tests.slice(0, LINKED_TESTS).map((t) => `[${t.title.replace(/[[\]|]/g, ' ')}](${link(t)})`);
+  if (tests.length > LINKED_TESTS) links.push(`+${tests.length - LINKED_TESTS}`);
+  return `✓ ${cell.count}${cell.seen ? ` (${cell.seen.join(', ')})` : ''}${links.length > 0 ? `: ${links.join(', ')}` : ''}`;
 }
 
-/** The readable report: summary, one row per operation and documented status, the reasons for exemptions. */
-export function formatMarkdown(matrix: CoverageMatrix, generatedAt = new Date().toISOString()): string {
+/**
+ * The readable report: summary, one row per operation and documented status (each exercised cell
+ * linked to the tests that covered it; `link` makes a test's link, relative to the report), the
+ * reasons for exemptions, the gaps and the operations the run did not call.
+ */
+export function formatMarkdown(matrix: CoverageMatrix, generatedAt = new Date().toISOString(), link: (test: TestRef) => string = (t) => `${t.file}#L${t.line}`): string {
   const reasons: string[] = [];
   const footnote = (why: string) => {
     const index = reasons.indexOf(why);
@@ -236,7 +276,7 @@ export function formatMarkdown(matrix: CoverageMatrix, generatedAt = new Date().
   ];
   for (const o of matrix.operations) {
     for (const [status, row] of Object.entries(o.statuses)) {
-      lines.push(`| \`${o.operation}\` | ${status} | ${matrix.targets.map((t) => describeCell(row[t], footnote)).join(' | ')} |`);
+      lines.push(`| \`${o.operation}\` | ${status} | ${matrix.targets.map((t) => describeCell(row[t], footnote, link)).join(' | ')} |`);
     }
   }
   if (reasons.length > 0) {
@@ -244,6 +284,8 @@ export function formatMarkdown(matrix: CoverageMatrix, generatedAt = new Date().
   }
   const missing = matrix.targets.flatMap((t) => (matrix.missing[t] ?? []).map((gap) => `- ${t}: \`${gap}\``));
   if (missing.length > 0) lines.push('', '## Missing', '', ...missing);
+  const notRun = matrix.targets.flatMap((t) => (matrix.notRun[t] ?? []).map((op) => `- ${t}: \`${op}\``));
+  if (notRun.length > 0) lines.push('', '## Not called by this run (a filtered run; not gaps)', '', ...notRun);
   const outside = matrix.targets.flatMap((t) => Object.entries(matrix.outsideContract[t] ?? {}).map(([name, n]) => `- ${t}: \`${name}\` (${n})`));
   if (outside.length > 0) lines.push('', '## Outside the contract (negative tests)', '', ...outside);
   const undocumented = matrix.targets.flatMap((t) => Object.entries(matrix.undocumented[t] ?? {}).map(([name, n]) => `- ${t}: \`${name}\` (${n})`));
@@ -276,10 +318,16 @@ export default class CoverageReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    if (result.status !== 'passed') return;
     const project = test.parent.project()?.name;
     if (!project) return;
-    this.observations.push({ target: targetOfProject(project), exchanges: result.attachments.map((a) => a.name) });
+    const exchanges = result.attachments.filter((a) => a.name === EXCHANGES_ATTACHMENT).flatMap((a) => readJsonAttachment<ExchangeSeen[]>(a) ?? []);
+    if (exchanges.length === 0) return;
+    this.observations.push({
+      target: targetOfProject(project),
+      passed: result.status === 'passed',
+      test: { title: test.titlePath().slice(3).join(' > ') || test.title, file: test.location.file, line: test.location.line },
+      exchanges,
+    });
   }
 
   onEnd(_result: FullResult): void {
@@ -288,8 +336,19 @@ export default class CoverageReporter implements Reporter {
     mkdirSync(this.outputDir, { recursive: true });
     const generatedAt = new Date().toISOString();
     writeFileSync(join(this.outputDir, 'coverage.json'), `${JSON.stringify({ generatedAt, ...matrix }, null, 2)}\n`);
-    writeFileSync(join(this.outputDir, 'coverage.md'), formatMarkdown(matrix, generatedAt));
+    const link = (t: TestRef) => `${relative(this.outputDir, t.file).split('\\').join('/')}#L${t.line}`;
+    writeFileSync(join(this.outputDir, 'coverage.md'), formatMarkdown(matrix, generatedAt, link));
     const where = relative(process.cwd(), join(this.outputDir, 'coverage.md')) || 'coverage.md';
     console.log(`\n${formatTable(matrix)}\n(details: ${where})`);
+  }
+}
+
+/** The JSON of an attachment (a body in memory, or a file); undefined when there is none or it is not JSON. */
+export function readJsonAttachment<T>(attachment: TestResult['attachments'][number]): T | undefined {
+  try {
+    const text = attachment.body ? attachment.body.toString('utf8') : attachment.path ? readFileSync(attachment.path, 'utf8') : undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
   }
 }

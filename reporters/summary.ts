@@ -12,8 +12,10 @@
  * lost its secrets must not go green. Shards are judged after merging (`merge-reports`), not alone.
  */
 import type { FullConfig, FullResult, Reporter, Suite, TestCase } from '@playwright/test/reporter';
+import { DEPARTURES_ATTACHMENT, type DeparturesReport } from '../fixtures/attachments.ts';
 import { loadConfig, type TargetName } from '../fixtures/config.ts';
 import { deviationsPathFor, KNOWN_DEVIATION, loadDeviations } from '../fixtures/deviations.ts';
+import { readJsonAttachment } from './coverage.ts';
 
 interface Tally {
   passed: number;
@@ -101,10 +103,10 @@ export default class SummaryReporter implements Reporter {
       tally.skipped.set(reason, (tally.skipped.get(reason) ?? 0) + 1);
     } else if (outcome === 'expected' && last?.status === 'failed' && knownNotes.length > 0) {
       tally.known++;
-      for (const note of knownNotes) {
-        tally.knownLines.push(`${test.title} (${note.description ?? ''})`);
-        const source = /\(([^()]+#\d+)\)$/.exec(note.description ?? '')?.[1];
-        if (source) seenSources.add(source);
+      for (const note of knownNotes) tally.knownLines.push(`${test.title} (${note.description ?? ''})`);
+      // Which entries matched, as data (the fixture's departures attachment), for the "not seen" list.
+      for (const attachment of last.attachments.filter((a) => a.name === DEPARTURES_ATTACHMENT)) {
+        for (const entry of readJsonAttachment<DeparturesReport>(attachment)?.knownDeviations ?? []) seenSources.add(entry.source);
       }
     } else if (outcome === 'expected') tally.passed++;
     else if (outcome === 'flaky') tally.flaky++;

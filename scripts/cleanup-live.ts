@@ -17,11 +17,12 @@
  * (impossible for the suite on a live environment).
  */
 import { randomBytes } from 'node:crypto';
+import { ContractClient, deleteAccount, holdsAccount, ok, signInWithCode, sudoWithCode, type ApiCaller } from '../contract/index.ts';
+import { redactText } from '../contract/redact.ts';
 import { codeSourceFor } from '../fixtures/codes.ts';
 import { liveBaseURL, loadConfig } from '../fixtures/config.ts';
 import type { Recipient } from '../fixtures/data.ts';
 import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, SUITE_USERNAME_PREFIX } from '../fixtures/live.ts';
-import { previewBody, redactText, registerSecret } from '../fixtures/redact.ts';
 import type { Target } from '../fixtures/targets.ts';
 
 process.env.CONTRACT_TARGET = 'live';
@@ -30,71 +31,49 @@ const config = loadConfig();
 const live = config.live;
 const origin = liveBaseURL(live) as string;
 const ledger = new Ledger(config.ledgerPath);
-const deviceId = randomBytes(16).toString('hex');
 const codes = codeSourceFor({ name: 'live' } as Target, undefined, live);
 
 function log(line: string): void {
   console.log(redactText(line));
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { data?: unknown; token?: string; query?: Record<string, string> } = {}): Promise<Answer> {
-  const url = new URL(origin + path);
-  if (!options.token && live.clientId) url.searchParams.set('client_id', live.clientId);
-  for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { 'x-device-id': deviceId, 'x-request-id': randomBytes(16).toString('hex'), accept: 'application/json' };
-  if (options.data !== undefined) headers['content-type'] = 'application/json';
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetch(url, {
-      method,
-      headers,
-      body: options.data === undefined ? undefined : JSON.stringify(options.data),
-      signal: AbortSignal.timeout(config.requestTimeoutMs),
-    }).catch((error: Error & { cause?: { code?: string } }) => {
-      throw new Error(`${method} ${path}: no answer from ${origin} (${error.cause?.code ?? error.name})`);
-    });
-    const text = await response.text();
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      body = {}; // not JSON: nothing to read from it
-    }
-    for (const field of ['access_token', 'refresh_token', 'sudo_token', 'verification_token']) registerSecret(body[field]);
-    log(`  ${method} ${path} -> ${response.status}`);
-    const headersRecord: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headersRecord[name] = value));
-    const wait = attempt < 3 && method === 'POST' && path === '/auth/v1/verification'
-      ? rateLimitWait({ status: response.status, headers: headersRecord, body }, attempt, { minimumMs: live.codeResendSeconds * 1000 })
-      : undefined;
-    if (wait === undefined) return { status: response.status, body };
-    log(`  rate limited: waiting ${Math.round(wait / 1000)} s`);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-}
-
-function ok(answer: Answer, what: string): Record<string, unknown> {
-  if (answer.status !== 200) throw new Error(`${what} answered ${answer.status}: ${previewBody(answer.body)}`);
-  return answer.body;
-}
-
-/** A verification token for the recipient: one code, paced like the suite's. */
-async function verificationToken(recipient: Recipient, value: string): Promise<string> {
-  const wait = await reserveCodeSlot(config.lockDir, value, live.codeResendSeconds * 1000);
+/** Paces every code to the recipient like the suite does: one per CLOUDBASE_CODE_RESEND_SECONDS, across processes. */
+async function paceCode(data: unknown): Promise<void> {
+  const fields = (data ?? {}) as Record<string, unknown>;
+  const recipient = fields.phone_number ?? fields.email;
+  if (typeof recipient !== 'string') return;
+  const wait = await reserveCodeSlot(config.lockDir, recipient, live.codeResendSeconds * 1000);
   if (wait > 0) {
     log(`  waiting ${Math.round(wait / 1000)} s for the next code slot`);
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  const sent = ok(await call('POST', '/auth/v1/verification', { data: { ...recipient, target: 'USER' } }), 'sending a code');
-  const code = await codes.codeFor(recipient, String(sent.verification_id));
-  const verified = ok(await call('POST', '/auth/v1/verification/verify', { data: { verification_id: sent.verification_id, verification_code: code } }), 'verifying the code');
-  return String(verified.verification_token);
 }
+
+const client = new ContractClient({
+  baseURL: origin,
+  deviceId: randomBytes(16).toString('hex'),
+  clientId: live.clientId,
+  timeoutMs: config.requestTimeoutMs,
+  onAnswer: (answer, attempt) => {
+    log(`  ${answer.operation} -> ${answer.status}`);
+    const wait = attempt < 3 && answer.operation === 'POST /auth/v1/verification'
+      ? rateLimitWait(answer, attempt, { minimumMs: live.codeResendSeconds * 1000 })
+      : undefined;
+    if (wait !== undefined) log(`  rate limited: waiting ${Math.round(wait / 1000)} s`);
+    return wait;
+  },
+});
+
+/** The shared client, with every code paced. */
+const api: ApiCaller = {
+  get: (path, options) => client.get(path, options),
+  post: async (path, options) => {
+    if (path === '/auth/v1/verification') await paceCode(options?.data);
+    return client.post(path, options);
+  },
+  patch: (path, options) => client.patch(path, options),
+  delete: (path, options) => client.delete(path, options),
+};
 
 /** Returns true when the recipient is free afterwards. */
 async function clean(kind: 'phone' | 'email', value: string): Promise<boolean> {
@@ -104,14 +83,12 @@ async function clean(kind: 'phone' | 'email', value: string): Promise<boolean> {
   const release = await acquireLock(config.lockDir, recipientKey(value), { holder: 'npm run cleanup:live', timeoutMs: 15 * 60_000 });
   try {
     // A wrong-password sign-in tells a free recipient (not_found) from a taken one without sending a code.
-    const probe = await call('POST', '/auth/v1/signin', { data: { username: value, password: `Aa1!${randomBytes(12).toString('base64url')}` } });
-    if (probe.status === 404 || probe.body.error === 'not_found') {
+    if (!(await holdsAccount(api, recipient, `Aa1!${randomBytes(12).toString('base64url')}`))) {
       log('  holds no account: nothing to delete');
       return true;
     }
-    const signInToken = await verificationToken(recipient, value);
-    const tokens = ok(await call('POST', '/auth/v1/signin', { data: { verification_token: signInToken } }), 'signing in with the code');
-    const me = ok(await call('GET', '/auth/v1/user/me', { token: String(tokens.access_token) }), 'reading the account');
+    const tokens = await signInWithCode(api, codes, recipient);
+    const me = ok(await api.get('/auth/v1/user/me', { token: tokens.access_token }));
     const username = String(me.username ?? '');
     const sub = String(me.sub ?? '');
     const recorded = ledger.entries().some((e) => e.username === username || (e.sub !== undefined && e.sub === sub));
@@ -123,9 +100,7 @@ async function clean(kind: 'phone' | 'email', value: string): Promise<boolean> {
       log(`  holds the account "${username}", which this suite did not create (no ${SUITE_USERNAME_PREFIX} prefix, not in ${config.ledgerPath}): left alone; rerun with --force to delete it`);
       return false;
     }
-    const sudoToken = await verificationToken(recipient, value);
-    const sudo = ok(await call('POST', '/auth/v1/user/sudo', { token: String(tokens.access_token), data: { verification_token: sudoToken } }), 'sudo');
-    ok(await call('DELETE', '/auth/v1/user/me', { token: String(tokens.access_token), query: { sudo_token: String(sudo.sudo_token) } }), 'deleting the account');
+    await deleteAccount(api, tokens.access_token, await sudoWithCode(api, codes, recipient, tokens.access_token));
     ledger.record({ event: 'deleted', run: 'npm run cleanup:live', username, sub, recipient: kind, note: 'deleted by cleanup:live' });
     log(`  deleted ${username}`);
     return true;

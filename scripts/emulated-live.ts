@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { ContractClient, EmulatorControl, signUpWithCode } from '../contract/index.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -88,26 +89,10 @@ export interface EmulatedLive {
   close(): Promise<void>;
 }
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`emulated live: ${method} ${path.split('?')[0]} answered ${response.status}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
-/** Sign up an account in the emulator through its API and its code endpoint. */
+/** Sign up an account in the emulator through its API and its code endpoint (the shared sign-up flow). */
 export async function signUpInEmulator(base: string, account: { phone_number?: string; email?: string; username: string; password: string }): Promise<void> {
-  const recipient: Record<string, string> = account.phone_number ? { phone_number: account.phone_number } : { email: String(account.email) };
-  const sent = await call(base, 'POST', '/auth/v1/verification', { ...recipient, target: 'ANY' });
-  const { codes } = (await call(base, 'GET', `/__emulator/verification-codes?${new URLSearchParams(recipient)}`)) as { codes: { code: string; verification_id: string }[] };
-  const code = codes.find((c) => c.verification_id === sent.verification_id)?.code;
-  const verified = await call(base, 'POST', '/auth/v1/verification/verify', { verification_id: sent.verification_id, verification_code: code });
-  await call(base, 'POST', '/auth/v1/signup', { ...recipient, verification_token: verified.verification_token, username: account.username, password: account.password, name: 'Contract Test' });
+  const recipient = account.phone_number ? { phone_number: account.phone_number } : { email: String(account.email) };
+  await signUpWithCode(new ContractClient({ baseURL: base }), new EmulatorControl(base), recipient, { username: account.username, password: account.password, name: 'Contract Test' });
 }
 
 function strongPassword(): string {
@@ -151,8 +136,8 @@ export async function startEmulatorProcess(envId = 'emulator-env'): Promise<Runn
 }
 
 /** Change the emulator's run-time settings (PATCH /__emulator/config). */
-export async function configureEmulator(url: string, settings: Record<string, unknown>): Promise<void> {
-  await call(url, 'PATCH', '/__emulator/config', settings);
+export async function configureEmulator(url: string, settings: Parameters<EmulatorControl['setConfig']>[0]): Promise<void> {
+  await new EmulatorControl(url).setConfig(settings);
 }
 
 export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Promise<EmulatedLive> {
@@ -161,7 +146,8 @@ export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Prom
   const emulatorURL = emulator.url;
   const close = emulator.close;
   try {
-    await call(emulatorURL, 'PATCH', '/__emulator/config', { resend_interval_seconds: options.resendIntervalSeconds ?? 1 });
+    const control = new EmulatorControl(emulatorURL);
+    await control.setConfig({ resend_interval_seconds: options.resendIntervalSeconds ?? 1 });
 
     const testAccount = { username: 'contract-test-user', password: strongPassword() };
     const testPhone = '+86 13900000001';
@@ -200,7 +186,7 @@ export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Prom
       testEmail,
       clientSecret,
       workDir,
-      stats: async () => (await call(emulatorURL, 'GET', '/__emulator/stats')) as Record<string, number>,
+      stats: () => control.stats(),
       close,
     };
   } catch (error) {
@@ -213,7 +199,7 @@ export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Prom
 async function main(): Promise<void> {
   const live = await startEmulatedLive();
   console.log(`emulated live environment: ${live.emulatorURL} (ledger and locks in ${live.workDir})`);
-  const runner = spawn(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
+  const runner = spawn(process.execPath, [join(ROOT, 'node_modules/.bin/playwright'), 'test', ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, ...live.env },

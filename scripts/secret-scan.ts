@@ -1,9 +1,11 @@
 /**
  * Search report output for secret values: every file under the given paths, and inside them every
  * zip (blob reports), every base64 payload (the HTML report's embedded zip, attachment bodies in the
- * JSON and blob reports, stdout chunks) and every data: URI, recursively. A secret is looked for as
- * is, URL-encoded and JSON-escaped; a short numeric secret (a verification code) only as a whole
- * number, so "123456" does not match inside a longer run of digits.
+ * JSON and blob reports, stdout chunks) and every data: URI, recursively. A secret is looked for in
+ * every encoding redaction knows (contract/secret-forms.ts: raw, URL and form encoding, JSON and
+ * `\u0026` escapes, HTML entities, base64, base64url, hex) and wrapped over two lines; a short
+ * numeric secret (a verification code) only as a whole number, so "123456" does not match inside a
+ * longer run of digits.
  *
  *   npm run check:redaction -- <dir or file>...     # secrets: CLOUDBASE_CLIENT_SECRET, CLOUDBASE_TEST_PASSWORD,
  *                                                   # CLOUDBASE_SMS_CODE, CLOUDBASE_EMAIL_CODE, and every file
@@ -15,6 +17,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isShortNumber, secretForms, withoutLineBreaks } from '../contract/secret-forms.ts';
 import { isZip, readZip } from './zip-reader.ts';
 
 export interface Finding {
@@ -46,10 +49,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function buildNeedles(secrets: readonly string[]): Needle[] {
   const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= 4))];
   return unique.map((secret, index) => {
-    const forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].map(escapeRegExp);
-    const body = `(?:${forms.join('|')})`;
+    const body = `(?:${secretForms(secret).map(escapeRegExp).join('|')})`;
     // Codes are short digit strings: only whole numbers count, or every timestamp would match.
-    const pattern = /^\d{4,8}$/.test(secret) ? new RegExp(`(?<![A-Za-z0-9])${body}(?![A-Za-z0-9])`, 'g') : new RegExp(body, 'g');
+    const pattern = isShortNumber(secret) ? new RegExp(`(?<![A-Za-z0-9])${body}(?![A-Za-z0-9])`, 'g') : new RegExp(body, 'g');
     return { index: index + 1, length: secret.length, pattern };
   });
 }
@@ -62,9 +64,20 @@ function mask(text: string, needles: readonly Needle[]): string {
 }
 
 function scanText(text: string, needles: readonly Needle[], file: string, inside: string, findings: Finding[]): void {
+  scanForms(text, needles, file, inside, findings);
+  // A secret wrapped over two lines: searched again with the line breaks removed, kept only where it spans one.
+  if (!text.includes('\n')) return;
+  const flat = withoutLineBreaks(text);
+  const wrapped: Finding[] = [];
+  scanForms(flat.text, needles, file, inside, wrapped, (start, end) => text.slice(flat.index[start], (flat.index[end - 1] ?? 0) + 1).includes('\n'));
+  findings.push(...wrapped.map((f) => ({ ...f, inside: `${f.inside} (across lines)` })));
+}
+
+function scanForms(text: string, needles: readonly Needle[], file: string, inside: string, findings: Finding[], keep: (start: number, end: number) => boolean = () => true): void {
   for (const needle of needles) {
     needle.pattern.lastIndex = 0;
     for (let match = needle.pattern.exec(text); match; match = needle.pattern.exec(text)) {
+      if (!keep(match.index, match.index + match[0].length)) continue;
       const before = text.slice(Math.max(0, match.index - 60), match.index);
       const afterText = text.slice(match.index + match[0].length, match.index + match[0].length + 60);
       const context = `${mask(before, needles)}<secret #${needle.index}>${mask(afterText, needles)}`;

@@ -1,5 +1,4 @@
-import { operations } from '../fixtures/contract/index.ts';
-import { test, expect } from '../fixtures/index.ts';
+import { test, expect, operations } from '../fixtures/index.ts';
 
 // Error paths that only need the shape: Prism serves each documented error response when asked with
 // `Prefer: code=<status>`. The client checks each answer against the schema of that status; this

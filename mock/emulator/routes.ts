@@ -7,7 +7,7 @@ import type { Context, Hono } from 'hono';
 import type { BearerHandler, EmulatorParts, PublicHandler } from './context.ts';
 import { invalidArgument, methodNotAllowed, routeNotFound } from './errors.ts';
 import { authenticate } from './handlers/common.ts';
-import { MAX_CLIENT_ID_LENGTH } from './request.ts';
+import { checkIncoming, MAX_CLIENT_ID_LENGTH, operationOfRoute } from './request.ts';
 import * as emulator from './handlers/emulator.ts';
 import { bindProvider, listProviders, unbindProvider } from './handlers/providers.ts';
 import { signIn, signInAnonymously } from './handlers/signin.ts';
@@ -74,13 +74,11 @@ export const EMULATOR_ROUTES: readonly Route[] = [
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];
 
 /**
- * The parameters every operation takes (contract-decisions "Common rules"). facts §1.2, docs (sign-out
- * example): the server refuses device ids of 72 characters or more. The client id becomes the access
- * token's `aud`, so it is bounded like a body's (request.ts).
+ * What the contract cannot say: the client id becomes the access token's `aud`, so it is bounded
+ * like a body's (request.ts). Every other rule of a request is its operation's in openapi.yaml and
+ * the request schemas, checked by `checkIncoming`.
  */
 function checkCommonParameters(c: Context): void {
-  const deviceId = c.req.header('x-device-id');
-  if (deviceId !== undefined && deviceId.length >= 72) throw invalidArgument('device id must less than 72');
   const clientId = c.req.query('client_id');
   if (clientId !== undefined && clientId.length > MAX_CLIENT_ID_LENGTH) throw invalidArgument(`client_id must be at most ${MAX_CLIENT_ID_LENGTH} characters`);
 }
@@ -108,16 +106,21 @@ function methodsByPath(routes: readonly Route[]): (path: string) => string[] {
 export function registerRoutes(app: Hono, emu: EmulatorParts): void {
   for (const route of ROUTES) {
     const isApi = route.path.startsWith('/auth/');
+    // The one request check: every API route's request against its operation in the contract, before its handler.
+    const operation = isApi ? operationOfRoute(route.method, route.path) : undefined;
     if (route.auth === 'bearer') {
       const handler = route.handler;
       app.on(route.method, route.path, async (c) => {
         checkCommonParameters(c);
-        return handler(c, emu, await authenticate(c, emu));
+        const caller = await authenticate(c, emu);
+        if (operation) await checkIncoming(c, operation);
+        return handler(c, emu, caller);
       });
     } else {
       const handler = route.handler;
-      app.on(route.method, route.path, (c) => {
+      app.on(route.method, route.path, async (c) => {
         if (isApi) checkCommonParameters(c);
+        if (operation) await checkIncoming(c, operation);
         return handler(c, emu);
       });
     }
@@ -131,7 +134,7 @@ export function registerRoutes(app: Hono, emu: EmulatorParts): void {
       const preflight = c.req.header('access-control-request-method') !== undefined;
       if (!preflight && allowed.length === 0) throw routeNotFound(c.req.method, c.req.path);
       if (preflight) {
-        // facts §1.2: the SDK may send a header literally named `undefined`; allow whatever is asked.
+        // docs/api-facts.md "Origins, headers and common parameters": the SDK may send a header literally named `undefined`; allow whatever is asked.
         c.header('Access-Control-Allow-Methods', PREFLIGHT_METHODS);
         c.header('Access-Control-Allow-Headers', c.req.header('access-control-request-headers') ?? '*');
         c.header('Access-Control-Max-Age', '600');

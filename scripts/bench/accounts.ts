@@ -3,6 +3,7 @@
  * SMS (read back at /__emulator/verification-codes), verify, sign up; then sign-ins.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { ContractClient, EmulatorControl, signInWithPassword, signUpWithCode } from '../../contract/index.ts';
 
 export interface Tokens {
   access_token: string;
@@ -17,15 +18,9 @@ export const CLIENT_HEADERS = {
   'x-request-id': randomBytes(16).toString('hex'),
 };
 
-async function call(origin: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(origin + path, {
-    method,
-    headers: { ...CLIENT_HEADERS, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (response.status !== 200) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
+/** The shared client, carrying the benchmark's SDK-like headers. */
+function client(origin: string): ContractClient {
+  return new ContractClient({ baseURL: origin, deviceId: CLIENT_HEADERS['x-device-id'] });
 }
 
 export interface Account {
@@ -33,26 +28,15 @@ export interface Account {
   password: string;
 }
 
-/** A new account with a phone number, username and password; signed up through the API. */
+/** A new account with a phone number, username and password; signed up through the API by SMS (the shared flow). */
 export async function signUp(origin: string, name: string): Promise<Account & Tokens> {
   const phone = `+86 139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
   const username = `${name}_${randomBytes(4).toString('hex')}`;
-  const { verification_id } = await call(origin, 'POST', '/auth/v1/verification', { phone_number: phone, target: 'ANY' });
-  const { codes } = (await call(origin, 'GET', `/__emulator/verification-codes?phone_number=${encodeURIComponent(phone)}`)) as {
-    codes: { code: string; verification_id: string }[];
-  };
-  const code = codes.find((c) => c.verification_id === verification_id)?.code;
-  if (!code) throw new Error(`no code for ${phone}`);
-  const { verification_token } = await call(origin, 'POST', '/auth/v1/verification/verify', { verification_id, verification_code: code });
-  const tokens = await call(origin, 'POST', '/auth/v1/signup', {
-    phone_number: phone,
-    verification_token,
-    username,
-    password: BENCH_PASSWORD,
-  });
-  return { username, password: BENCH_PASSWORD, ...(tokens as unknown as Tokens) };
+  const tokens = await signUpWithCode(client(origin), new EmulatorControl(origin), { phone_number: phone }, { username, password: BENCH_PASSWORD });
+  return { username, password: BENCH_PASSWORD, access_token: tokens.access_token, refresh_token: String(tokens.refresh_token) };
 }
 
 export async function signIn(origin: string, account: Account): Promise<Tokens> {
-  return (await call(origin, 'POST', '/auth/v1/signin', { username: account.username, password: account.password })) as unknown as Tokens;
+  const tokens = await signInWithPassword(client(origin), account.username, account.password);
+  return { access_token: tokens.access_token, refresh_token: String(tokens.refresh_token) };
 }

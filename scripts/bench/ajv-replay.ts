@@ -5,7 +5,7 @@
  *   firstPassMs  checking every exchange once (validators are compiled on first use), the requests
  *                twice (once to sort out the negative tests'): a few ms more than a worker pays
  *   steadyMs     checking every exchange once more, hot (mean of many passes)
- *   responseUs / requestUs   mean time of checkResponse / requestMatchesContract per exchange, hot
+ *   responseUs / requestUs   mean time of responseFailures / requestMatchesContract per exchange, hot
  *
  * Usage: node --import tsx scripts/bench/ajv-replay.ts <exchanges.json>
  */
@@ -21,7 +21,7 @@ if (!file) throw new Error('usage: ajv-replay.ts <exchanges.json>');
 const recorded = (JSON.parse(readFileSync(file, 'utf8')) as { text: string }[]).map((e) => JSON.parse(e.text) as Recorded);
 
 let t = performance.now();
-const contract = await import('../../fixtures/contract/index.ts');
+const contract = await import('../../contract/index.ts');
 const importMs = performance.now() - t;
 
 const exchanges = recorded.flatMap((r) => {
@@ -42,7 +42,7 @@ let failures = 0;
 const pass = (count: boolean) => {
   for (let i = 0; i < exchanges.length; i++) {
     const exchange = exchanges[i] as (typeof exchanges)[number];
-    const f = contract.checkResponse(exchange).length;
+    const f = contract.responseFailures(exchange).length;
     if (requestChecked[i]) contract.requestMatchesContract(exchange.operation, exchange.request);
     if (count) failures += f;
   }
@@ -66,7 +66,7 @@ const timeEach = (fn: () => void, n: number) => {
   return ((performance.now() - s) / Math.max(5, passes) / n) * 1000;
 };
 const responseUs = timeEach(() => {
-  for (const e of exchanges) contract.checkResponse(e);
+  for (const e of exchanges) contract.responseFailures(e);
 }, exchanges.length);
 const checkedRequests = exchanges.filter((_, i) => requestChecked[i]);
 const requestUs = timeEach(() => {

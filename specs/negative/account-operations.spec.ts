@@ -1,5 +1,4 @@
-import type { ApiClient } from '../../fixtures/api.ts';
-import { test, expect, ok, buildPassword, buildPhoneNumber } from '../../fixtures/index.ts';
+import { test, expect, ok, buildPassword, buildPhoneNumber, type ApiClient } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
 // The remaining refusals of the account operations: providers (facts §A15), revocation (§A8), sign-out
@@ -86,7 +85,10 @@ test.describe('password resets that are refused (POST /auth/v1/reset)', () => {
     const account = await accounts.signedUpByPhone();
     const verificationToken = await accounts.verificationToken(account.recipient, 'USER');
 
-    const refused = await api.post('/auth/v1/reset', { data: { ...account.recipient, new_password: 'alllowercase', verification_token: verificationToken } });
+    const refused = await api.post('/auth/v1/reset', {
+      data: { ...account.recipient, new_password: 'alllowercase', verification_token: verificationToken },
+      breaksContract: 'the new password breaks the documented rule',
+    });
 
     await expect(refused).toBeAuthError('invalid_argument', refusal(target, 'invalid_argument'));
   });

@@ -1,6 +1,4 @@
-import type { ApiClient, CallOptions } from '../../fixtures/api.ts';
-import { operationLabel, operations, type Operation } from '../../fixtures/contract/index.ts';
-import { test, expect, ok } from '../../fixtures/index.ts';
+import { test, expect, ok, operationLabel, operations, type ApiClient, type CallOptions, type Operation } from '../../fixtures/index.ts';
 import { callOf, DEVICE_ID_TOO_LONG, EMULATOR_ONLY, operationsWithBody, OVERSIZED_BODY, refusal, wrongTypesBody } from './refusals.ts';
 
 // Requests no operation can accept, for every operation of the contract: a body that is not JSON, not

@@ -1,8 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import type { ApiClient, CallOptions } from '../../fixtures/api.ts';
-import { operationLabel } from '../../fixtures/contract/index.ts';
-import { test, expect, ok, type ApiResult } from '../../fixtures/index.ts';
+import { test, expect, ok, operationLabel, type ApiClient, type ApiResult, type CallOptions } from '../../fixtures/index.ts';
 import { callOf, protectedOperations, refusal, type OperationCall } from './refusals.ts';
 
 // Every Bearer operation of the contract, generated from schemas/openapi.yaml (as Schemathesis's

@@ -1,5 +1,4 @@
-import type { ApiClient } from '../../fixtures/api.ts';
-import { test, expect, ok, refreshRequest, type TokenResponse } from '../../fixtures/index.ts';
+import { test, expect, ok, refreshRequest, type ApiClient, type TokenResponse } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
 // A refresh token is good for one exchange of one live session: anything else is invalid_grant

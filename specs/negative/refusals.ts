@@ -6,7 +6,7 @@
  * on the emulator every value is its documented choice (docs/contract-decisions.md, "Error statuses the
  * emulator picks"), so there the whole answer is pinned down.
  */
-import { operations, type Operation } from '../../fixtures/contract/index.ts';
+import { operations, type Operation } from '../../fixtures/index.ts';
 
 export type ErrorName =
   | 'invalid_argument'

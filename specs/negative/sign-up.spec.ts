@@ -7,9 +7,9 @@ import { refusal } from './refusals.ts';
 /** docs (authentication-v2 guide): 1..32 letters, digits, `-`, `_`; not all digits; no `-`/`_` first or last. */
 const BAD_USERNAMES = ['12345678', '_leading', 'x'.repeat(33)];
 /** docs (update-password): 8..64 characters with a lowercase and an uppercase letter, a digit and a special character. */
-const WEAK_PASSWORDS: { password: string; breaksContract?: string }[] = [
-  { password: 'alllowercase1!' },
-  { password: 'NoSpecial123' },
+const WEAK_PASSWORDS: { password: string; breaksContract: string }[] = [
+  { password: 'alllowercase1!', breaksContract: 'the contract requires an uppercase letter' },
+  { password: 'NoSpecial123', breaksContract: 'the contract requires a special character' },
   { password: 'Sh0rt!', breaksContract: 'the contract requires 8..64 characters' },
 ];
 
@@ -70,7 +70,10 @@ test.describe('sign-ups that are refused (POST /auth/v1/signup)', () => {
       const recipient = { phone_number: buildPhoneNumber(faker) };
       const verificationToken = await accounts.verificationToken(recipient);
 
-      const refused = await api.post('/auth/v1/signup', { data: signUpRequest(recipient, verificationToken, { ...buildNewAccount(faker), username }) });
+      const refused = await api.post('/auth/v1/signup', {
+        data: signUpRequest(recipient, verificationToken, { ...buildNewAccount(faker), username }),
+        breaksContract: 'the username breaks the documented rule',
+      });
 
       await expect(refused, username).toBeAuthError('invalid_argument', refusal(target, 'invalid_argument'));
     }

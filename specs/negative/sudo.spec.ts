@@ -58,7 +58,11 @@ test.describe('password change without a valid sudo token (PATCH /auth/v1/user/p
     const account = await accounts.signedUpByPhone();
     const sudoToken = await accounts.sudo(account);
 
-    const refused = await api.patch('/auth/v1/user/password', { token: account.tokens.access_token, data: { sudo_token: sudoToken, new_password: 'alllowercase' } });
+    const refused = await api.patch('/auth/v1/user/password', {
+      token: account.tokens.access_token,
+      data: { sudo_token: sudoToken, new_password: 'alllowercase' },
+      breaksContract: 'the new password breaks the documented rule',
+    });
 
     await expect(refused).toBeAuthError('invalid_argument', refusal(target, 'invalid_argument'));
   });

@@ -1,6 +1,4 @@
-import type { ApiClient } from '../../fixtures/api.ts';
-import type { CodeSource } from '../../fixtures/codes.ts';
-import { test, expect, ok, buildNewAccount, buildPhoneNumber, signUpRequest, verificationRequest, verifyRequest, type Recipient } from '../../fixtures/index.ts';
+import { test, expect, ok, buildNewAccount, buildPhoneNumber, signUpRequest, verificationRequest, verifyRequest, type ApiClient, type CodeSource, type Recipient } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
 // Verification codes (facts §A2, §A3, §D): a wrong, expired or used code is invalid_argument; too many
@@ -103,7 +101,10 @@ test.describe('codes that are not sent (POST /auth/v1/verification)', () => {
 
   test('a phone number that is not a mobile number is refused with invalid_argument', { tag: '@stateful' }, async ({ api, target }) => {
     for (const phoneNumber of NOT_A_MOBILE_NUMBER) {
-      const refused = await api.post('/auth/v1/verification', { data: verificationRequest({ phone_number: phoneNumber }, 'ANY') });
+      const refused = await api.post('/auth/v1/verification', {
+        data: verificationRequest({ phone_number: phoneNumber }, 'ANY'),
+        breaksContract: 'a +86 number must be a mainland mobile number',
+      });
 
       await expect(refused, phoneNumber).toBeAuthError('invalid_argument', refusal(target, 'invalid_argument'));
     }

@@ -15,7 +15,7 @@ import { freePort, ROOT } from '../../scripts/emulated-live.ts';
 
 /**
  * What the issue calls secrets, by the names the API gives them. Deliberately not the suite's own
- * list (fixtures/redact.ts): the witness must not share the blind spots of what it checks.
+ * list (contract/redact.ts): the witness must not share the blind spots of what it checks.
  */
 const SECRET_KEYS = new Set([
   'password',

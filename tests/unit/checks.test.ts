@@ -5,17 +5,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   bodyMatchesSchema,
-  checkResponse,
+  responseFailures,
   contentTypeIsJson,
   documentedStatus,
   findOperation,
   formatFailure,
   operationById,
   requestMatchesContract,
+  schemaEntry,
   statusIsDocumented,
-} from '../../fixtures/contract/index.ts';
-import type { Exchange, ExchangeRequest, Operation } from '../../fixtures/contract/index.ts';
-import { REDACTED, registerSecret } from '../../fixtures/redact.ts';
+} from '../../contract/index.ts';
+import type { Exchange, ExchangeRequest, Operation } from '../../contract/index.ts';
+import { REDACTED, registerSecret } from '../../contract/redact.ts';
 
 const JWT = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiIxODQ5NzU1MTE5ODQwNDk3NjY0In0.c2lnbmF0dXJlLXBhcnQ';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -133,24 +134,24 @@ describe('bodyMatchesSchema', () => {
   });
 });
 
-describe('checkResponse', () => {
+describe('responseFailures', () => {
   it('passes a good exchange', () => {
-    assert.deepEqual(checkResponse(exchange(signIn, 200, TOKEN)), []);
-    assert.deepEqual(checkResponse(exchange(operationById('introspectToken'), 200, {})), []);
+    assert.deepEqual(responseFailures(exchange(signIn, 200, TOKEN)), []);
+    assert.deepEqual(responseFailures(exchange(operationById('introspectToken'), 200, {})), []);
   });
 
   it('runs the checks in order and does not judge a body that is not JSON', () => {
-    const failures = checkResponse(exchange(signIn, 502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }));
+    const failures = responseFailures(exchange(signIn, 502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }));
     assert.deepEqual(failures.map((f) => f.check), ['statusIsDocumented', 'contentTypeIsJson']);
   });
 
   it('still judges a JSON body sent with the wrong content type', () => {
-    const failures = checkResponse(exchange(signIn, 200, { ...TOKEN, token_type: 'bearer' }, { 'content-type': 'text/plain' }));
+    const failures = responseFailures(exchange(signIn, 200, { ...TOKEN, token_type: 'bearer' }, { 'content-type': 'text/plain' }));
     assert.deepEqual(failures.map((f) => f.check), ['contentTypeIsJson', 'bodyMatchesSchema']);
   });
 
   it('does not judge the body of an undocumented status', () => {
-    const failures = checkResponse(exchange(getMe, 503, { nonsense: true }));
+    const failures = responseFailures(exchange(getMe, 503, { nonsense: true }));
     assert.deepEqual(failures.map((f) => f.check), ['statusIsDocumented']);
   });
 });
@@ -232,7 +233,7 @@ describe('formatFailure', () => {
     const profile = { sub: '1', groups: [{ id: 'user' }, { id: 7 }], phone_number: '+8613800000000' };
     const message = formatFailure(bodyMatchesSchema(exchange(getMe, 200, profile)) ?? assert.fail('no failure'));
     assert.match(message, /body\.groups\[1\]\.id must be string \(schema #\/properties\/groups\/items\/properties\/id\); found 7/);
-    assert.match(message, /body\.phone_number must be string matching \/\^\\\+\\d\{1,3\} \\d\{4,15\}\$\/ \(schema phone-number\.schema\.json#\); found "\+8613800000000"/);
+    assert.ok(message.includes(`body.phone_number must be string matching /${String(schemaEntry('phone-number.schema.json').schema.pattern)}/ (schema phone-number.schema.json#); found "+8613800000000"`), message);
   });
 
   it('says what is missing and what is forbidden', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyError, DeviationFileError, deviationsPathFor, judgeFailure, parseDeviations, type Departure } from '../../fixtures/deviations.ts';
+import { DeviationFileError, deviationsPathFor, findingsOf, judgeFailure, parseDeviations, type RecordedFailure } from '../../fixtures/deviations.ts';
 
 const FILE = `
 - operation: POST /auth/v1/signin
@@ -18,12 +18,26 @@ const FILE = `
   reason: sessions end within 5 minutes, not at once (AUTH-125)
 `;
 
-const schemaFailure: Departure = {
-  operation: 'POST /auth/v1/signin',
-  status: 200,
-  check: 'bodyMatchesSchema',
+const schemaFailure: RecordedFailure = {
   message: 'POST /auth/v1/signin -> 200: body does not match TokenResponse\n  body.expires_in must be integer >= 1 (schema #/properties/expires_in); found "7200"',
+  findings: [
+    {
+      operation: 'POST /auth/v1/signin',
+      status: 200,
+      check: 'bodyMatchesSchema',
+      rule: 'type',
+      pointer: '/expires_in',
+      expected: 'integer >= 1',
+      actual: '"7200"',
+      detail: 'body.expires_in must be integer >= 1 (schema #/properties/expires_in); found "7200"',
+    },
+  ],
 };
+
+/** A failure recorded by one finding changed by `change`. */
+function variant(message: string, change: Partial<RecordedFailure['findings'][number]>): RecordedFailure {
+  return { message, findings: [{ ...(schemaFailure.findings[0] as RecordedFailure['findings'][number]), ...change }] };
+}
 
 describe('known deviations: the file', () => {
   it('parses entries and names their source', () => {
@@ -79,14 +93,14 @@ describe('known deviations: judging a failed test', () => {
   });
 
   it('the same operation failing another check is new drift', () => {
-    const other: Departure = { ...schemaFailure, check: 'statusIsDocumented', status: 201, message: 'POST /auth/v1/signin -> 201: status 201 is not documented' };
+    const other = variant('POST /auth/v1/signin -> 201: status 201 is not documented', { check: 'statusIsDocumented', status: 201, detail: 'documented: 200, 400, 4XX' });
     const verdict = judgeFailure([other.message], [other], 't', entries);
     assert.equal(verdict.known, false);
     assert.deepEqual(verdict.unmatched.map((u) => u.check), ['statusIsDocumented']);
   });
 
   it('a schema failure on another field is new drift (match narrows the entry)', () => {
-    const other: Departure = { ...schemaFailure, message: 'POST /auth/v1/signin -> 200: body does not match TokenResponse\n  body.token_type must be equal to constant' };
+    const other = variant('POST /auth/v1/signin -> 200: body does not match TokenResponse', { pointer: '/token_type', detail: 'body.token_type must be "Bearer"' });
     assert.equal(judgeFailure([other.message], [other], 't', entries).known, false);
   });
 
@@ -96,13 +110,25 @@ describe('known deviations: judging a failed test', () => {
     assert.equal(verdict.unmatched.length, 1);
   });
 
-  it('reads the suite\'s own assertion messages: toBeAuthError and ok()', () => {
-    const authError = 'Error: expected POST /auth/v1/token to answer the error invalid_grant: status is 401, expected 400\nPOST /auth/v1/token -> 401\n  body: {...}';
-    assert.deepEqual(classifyError(authError, [])[0], { operation: 'POST /auth/v1/token', status: 401, check: 'error', message: authError });
-    assert.equal(judgeFailure([authError], [], 't', entries).known, true);
-    const okFailure = 'Error: POST /auth/v1/verification was expected to succeed but answered 429: {...}';
-    assert.deepEqual(classifyError(okFailure, [])[0], { operation: 'POST /auth/v1/verification', status: 429, check: 'error', message: okFailure });
-    assert.equal(judgeFailure([okFailure], [], 't', entries).known, false);
+  it('the suite\'s own assertions record their findings as data: toBeAuthError and ok()', () => {
+    const authError: RecordedFailure = {
+      message: 'expected POST /auth/v1/token to answer the error invalid_grant: status is 401, expected 400',
+      findings: [{ operation: 'POST /auth/v1/token', status: 401, check: 'error', errors: ['invalid_grant', 'unauthenticated'], detail: 'status is 401, expected 400' }],
+    };
+    const thrown = `Error: ${authError.message}\nPOST /auth/v1/token -> 401\n  body: {...}`;
+    assert.deepEqual(findingsOf(thrown, [authError]), authError.findings);
+    assert.equal(judgeFailure([thrown], [authError], 't', entries).known, true);
+    const okFailure: RecordedFailure = {
+      message: 'POST /auth/v1/verification was expected to succeed but answered 429: {...}',
+      findings: [{ operation: 'POST /auth/v1/verification', status: 429, check: 'error', errors: ['resource_exhausted'], detail: 'answered 429' }],
+    };
+    assert.equal(judgeFailure([`Error: ${okFailure.message}`], [okFailure], 't', entries).known, false);
+  });
+
+  it('an error the suite did not record is an assertion, whatever its text says', () => {
+    const text = 'Error: expected POST /auth/v1/token to answer the error invalid_grant: status is 401, expected 400';
+    assert.deepEqual(findingsOf(text, []), [{ check: 'assertion', detail: text }]);
+    assert.equal(judgeFailure([text], [], 't', entries).known, false);
   });
 
   it('an assertion nobody can place matches only an entry naming the test', () => {

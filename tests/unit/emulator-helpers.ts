@@ -3,6 +3,7 @@
  * recorded so a test file can check at the end that every one of them was well-formed JSON.
  */
 import assert from 'node:assert/strict';
+import { ContractClient, EmulatorControl, signUpWithCode, verificationToken, type FetchLike } from '../../contract/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../mock/emulator/app.ts';
 
 export interface Answer {
@@ -25,8 +26,22 @@ export interface CallOptions {
 export class EmulatorClient {
   readonly answers: { method: string; path: string; answer: Answer }[] = [];
   #phones = 0;
+  /** The shared client and flows (contract/), sending in-process; their answers are recorded too. */
+  readonly api: ContractClient;
+  readonly control: EmulatorControl;
 
-  constructor(readonly emu: Emulator) {}
+  constructor(readonly emu: Emulator) {
+    const inProcess: FetchLike = (url, init) => emu.app.request(url, init);
+    this.api = new ContractClient({
+      baseURL: 'http://emulator.test',
+      fetch: inProcess,
+      onAnswer: (answer) => {
+        const [method = '', path = ''] = answer.operation.split(' ');
+        this.answers.push({ method, path, answer: { status: answer.status, headers: new Headers(answer.headers), body: answer.body, text: answer.text } });
+      },
+    });
+    this.control = new EmulatorControl('http://emulator.test', inProcess);
+  }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
@@ -66,26 +81,16 @@ export class EmulatorClient {
   }
 
   /** Send a code, read it, verify it: a verification token for that contact. */
-  async verificationToken(contact: { phone_number?: string; email?: string }, target = 'ANY'): Promise<string> {
-    const sent = await this.call('POST', '/auth/v1/verification', { json: { ...contact, target } });
-    assert.equal(sent.status, 200, sent.text);
-    const code = await this.latestCode(contact);
-    const verified = await this.call('POST', '/auth/v1/verification/verify', {
-      json: { verification_id: sent.body.verification_id, verification_code: code },
-    });
-    assert.equal(verified.status, 200, verified.text);
-    return verified.body.verification_token;
+  verificationToken(contact: { phone_number: string } | { email: string }, target: 'ANY' | 'USER' | 'NOT_USER' = 'ANY'): Promise<string> {
+    return verificationToken(this.api, this.control, contact, target);
   }
 
   /** A registered user signed up by phone; answers the sign-up token response plus what was used. */
   async signUpByPhone(extra: { username?: string; password?: string; phone_number?: string } = {}) {
     const phone_number = extra.phone_number ?? this.nextPhone();
-    const verification_token = await this.verificationToken({ phone_number });
-    const res = await this.call('POST', '/auth/v1/signup', {
-      json: { phone_number, verification_token, password: extra.password ?? 'Passw0rd!', ...(extra.username && { username: extra.username }) },
-    });
-    assert.equal(res.status, 200, res.text);
-    return { ...res.body, phone_number, password: extra.password ?? 'Passw0rd!' } as {
+    const password = extra.password ?? 'Passw0rd!';
+    const tokens = await signUpWithCode(this.api, this.control, { phone_number }, { password, ...(extra.username && { username: extra.username }) });
+    return { ...tokens, phone_number, password } as {
       access_token: string;
       refresh_token: string;
       sub: string;

@@ -10,7 +10,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { checkResponse, formatFailure, operationLabel, operations, type Operation } from '../../fixtures/contract/index.ts';
+import {
+  ContractClient,
+  EmulatorControl,
+  formatFailure,
+  operationLabel,
+  operations,
+  responseFailures,
+  signUpWithCode,
+  verificationToken,
+  type Operation,
+} from '../../contract/index.ts';
 import { startEmulator, type RunningEmulator } from '../../mock/emulator/server.ts';
 
 const SEED = Number(process.env.FC_SEED ?? 20240601);
@@ -69,17 +79,15 @@ async function freshPool(): Promise<Pool> {
   accounts += 1;
   const phoneNumber = `+86 137${String(accounts).padStart(8, '0')}`;
   const username = `prop_user_${accounts}`;
-  const sent = await json('POST', '/auth/v1/verification', { phone_number: phoneNumber, target: 'ANY' });
-  const { codes } = (await json('GET', `/__emulator/verification-codes?phone_number=${encodeURIComponent(phoneNumber)}`)) as { codes: { code: string }[] };
-  const verified = await json('POST', '/auth/v1/verification/verify', { verification_id: sent.verification_id, verification_code: codes[0]?.code });
-  const user = await json('POST', '/auth/v1/signup', { phone_number: phoneNumber, verification_token: verified.verification_token, username, password: 'Passw0rd!' });
+  // The shared client and sign-up flow (contract/): a real account, made the way every client makes one.
+  const api = new ContractClient({ baseURL: running.url, deviceId: 'property-test-device' });
+  const control = new EmulatorControl(running.url);
+  const user = await signUpWithCode(api, control, { phone_number: phoneNumber }, { username, password: 'Passw0rd!' });
   const anonymous = await json('POST', '/auth/v1/signin/anonymously', {});
   const sudo = await json('POST', '/auth/v1/user/sudo', { password: 'Passw0rd!' }, String(user.access_token));
   const provider = await json('POST', '/__emulator/provider-tokens', { provider_id: 'github' });
   const next = await json('POST', '/auth/v1/verification', { phone_number: phoneNumber, target: 'ANY' });
-  const another = await json('POST', '/auth/v1/verification', { email: `prop${accounts}@example.com`, target: 'ANY' });
-  const { codes: emailCodes } = (await json('GET', `/__emulator/verification-codes?email=prop${accounts}%40example.com`)) as { codes: { code: string }[] };
-  const token = await json('POST', '/auth/v1/verification/verify', { verification_id: another.verification_id, verification_code: emailCodes[0]?.code });
+  const emailToken = await verificationToken(api, control, { email: `prop${accounts}@example.com` });
   return {
     accessToken: String(user.access_token),
     refreshToken: String(user.refresh_token),
@@ -87,7 +95,7 @@ async function freshPool(): Promise<Pool> {
     sudoToken: String(sudo.sudo_token),
     providerToken: String(provider.provider_token),
     verificationId: String(next.verification_id),
-    verificationToken: String(token.verification_token),
+    verificationToken: emailToken,
     phoneNumber,
     username,
   };
@@ -205,7 +213,7 @@ async function answersWithinContract(operation: Operation, pool: Pool, r: Random
   const answer = await send(operation.method, url, { headers, body: r.body });
   const where = `${describeRequest(operation, r)}\n  -> ${answer.status} ${answer.text.slice(0, 300)}`;
   assert.ok(answer.status < 500, `a 5xx answer:\n${where}`);
-  const failures = checkResponse({ operation, request: { method: operation.method, url, headers }, response: answer });
+  const failures = responseFailures({ operation, request: { method: operation.method, url, headers }, response: answer });
   assert.deepEqual(failures.map(formatFailure), [], `not within the contract:\n${where}`);
 }
 

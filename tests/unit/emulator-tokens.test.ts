@@ -1,6 +1,6 @@
 /**
  * The emulator's access tokens are real RS256 JWTs: any verifier that reads the published JWKS
- * (`GET /auth/v1/certs`) accepts them, with the header and claims of facts §C.
+ * (`GET /auth/v1/certs`) accepts them, with the header and claims of docs/api-facts.md "Tokens and JWT claims".
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

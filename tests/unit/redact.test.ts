@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../fixtures/redact.ts';
+import { previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../contract/redact.ts';
+import { ENCODINGS, TRICKY_SECRET as TRICKY } from './secret-encodings.ts';
 
 const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
 
@@ -57,5 +58,41 @@ describe('redaction through terminal colours', () => {
     const coloured = 'Expected: "\u001b[32mPa55\u001b[7mword\u001b[27m!colour\u001b[39m"';
     assert.equal(redactText(coloured), `Expected: "${REDACTED}"`);
     assert.equal(redactText('\u001b[31mno secret here\u001b[39m'), '\u001b[31mno secret here\u001b[39m', 'colours stay when nothing is hidden in them');
+  });
+});
+
+describe('redaction of every encoding of a secret', () => {
+  registerSecret(TRICKY);
+  for (const [encoding, text] of Object.entries(ENCODINGS)) {
+    it(`hides the secret ${encoding}`, () => {
+      const out = redactText(text);
+      assert.ok(out.includes(REDACTED), `${encoding}: nothing redacted in ${JSON.stringify(out)}`);
+      // The form itself must be gone: decode what is left the way the form was made.
+      assert.ok(!out.includes(TRICKY), `${encoding}: raw secret left`);
+      if (encoding.startsWith('base64')) assert.ok(!Buffer.from(out.replace(REDACTED, ''), encoding === 'base64url' ? 'base64url' : 'base64').toString('utf8').includes(TRICKY));
+      if (encoding === 'hex') assert.ok(!out.includes(Buffer.from(TRICKY).toString('hex')));
+      if (encoding.startsWith('URL') || encoding.startsWith('form')) assert.ok(!decodeURIComponent(out.replace(/\+/g, ' ')).includes(TRICKY));
+      if (encoding === 'split across lines') assert.ok(!out.replace(/\n\s*/g, '').includes(TRICKY));
+    });
+  }
+});
+
+describe('redaction hides secrets, not test data', () => {
+  it('a verification code is redacted as a whole number, never inside a phone number', () => {
+    registerSecret('800000');
+    assert.equal(redactText('phone +86 13800000000, code 800000'), `phone +86 13800000000, code ${REDACTED}`);
+    assert.deepEqual(redactJson({ phone_number: '+86 13800000000', username: 'ada_01', email: 'a@example.com' }), {
+      phone_number: '+86 13800000000',
+      username: 'ada_01',
+      email: 'a@example.com',
+    });
+  });
+
+  it('a value published as an example (Prism\'s code 000000) stays readable, even under a secret\'s name', async () => {
+    const { registerPublicValue } = await import('../../contract/redact.ts');
+    registerPublicValue('000000');
+    registerSecret('000000');
+    assert.deepEqual(redactJson({ verification_code: '000000', verification_id: 'v1' }), { verification_code: '000000', verification_id: 'v1' });
+    assert.deepEqual(redactJson({ verification_code: '123456' }), { verification_code: REDACTED });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { registerSecret } from '../../fixtures/redact.ts';
+import { registerSecret } from '../../contract/redact.ts';
 import { redactValues, redactWorkerMessage, sanitizeErrors } from '../../fixtures/report-guard.ts';
 
 const REFRESH = 'm.Q2hlY2tUaGlzUmVmcmVzaFRva2Vu';
@@ -63,5 +63,24 @@ describe('report guard: test errors', () => {
     assert.ok(!JSON.stringify(errors).includes(PASSWORD));
     assert.ok(!JSON.stringify(errors).includes(REFRESH));
     assert.match(errors[0]?.stack ?? '', /\n {4}at x$/);
+  });
+});
+
+describe('report guard: the installed Playwright still talks the way the guard expects', () => {
+  // The guard redacts what a worker sends through process.send. If an upgrade changes how messages
+  // leave the worker, this fails at once (and tests/e2e/live-reports.test.ts end to end), instead of
+  // secrets passing the guard unseen.
+  it('workers send {method: "__dispatch__", params: {method, params}} through process.send, stdout as a base64 buffer', async () => {
+    const { createRequire } = await import('node:module');
+    const { readFileSync } = await import('node:fs');
+    const { join, dirname } = await import('node:path');
+    const root = dirname(createRequire(import.meta.url).resolve('playwright/package.json'));
+    const common = readFileSync(join(root, 'lib/common/index.js'), 'utf8');
+    const worker = readFileSync(join(root, 'lib/worker/workerProcessEntry.js'), 'utf8');
+    assert.ok(common.includes('sendMessageToParent({ method: "__dispatch__", params: response })'), 'worker events go out as __dispatch__');
+    assert.ok(common.includes('const response = { method, params };'), 'a dispatched event is {method, params}');
+    assert.ok(common.includes('process.send(message)'), 'through process.send');
+    assert.ok(/function stdioChunkToParams\(chunk\) \{\s*if \(chunk instanceof Uint8Array\)\s*return \{ buffer: Buffer\.from\(chunk\)\.toString\("base64"\) \}/.test(common), 'stdout chunks are base64 buffers');
+    assert.ok(worker.includes('this.dispatchEvent("attach", payload)'), 'attachments are dispatched as "attach"');
   });
 });

@@ -18,9 +18,9 @@ import {
   schemaEntries,
   schemaEntry,
   validateSchema,
-} from '../../fixtures/contract/index.ts';
-import type { Operation } from '../../fixtures/contract/index.ts';
-import { ajv, SCHEMA_ID_BASE, validator } from '../../fixtures/contract/registry.ts';
+} from '../../contract/index.ts';
+import type { Operation } from '../../contract/index.ts';
+import { ajv, SCHEMA_ID_BASE, validator } from '../../contract/registry.ts';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 const JWT_SHAPE = /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/;
@@ -505,6 +505,8 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
         { name: 'no plus', body: '86 13800000000' },
         { name: 'two spaces', body: '+86  13800000000' },
         { name: 'letters', body: '+86 1380000000a' },
+        { name: 'a +86 number that is not a mainland mobile number', body: '+86 23800000000' },
+        { name: 'a +86 number of 10 digits', body: '+86 1380000000' },
       ],
       accept: [{ name: 'the docs form', body: '+86 13800000000' }, { name: 'a 3-digit country code', body: '+852 91234567' }],
     },
@@ -512,13 +514,13 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
       reject: [
         { name: 'both phone and email', body: { phone_number: '+86 13800000000', email: 'a@b.co', target: 'ANY' } },
         { name: 'neither phone nor email', body: { target: 'ANY' } },
-        { name: 'no target', body: { phone_number: '+86 13800000000' } },
         { name: 'target CUR_USER', body: { phone_number: '+86 13800000000', target: 'CUR_USER' } },
         { name: 'an unknown field', body: { email: 'a@b.co', target: 'ANY', captcha: 'x' } },
       ],
       accept: [
         { name: 'a phone', body: { phone_number: '+86 13800000000', target: 'NOT_USER' } },
         { name: 'an email with usage', body: { email: 'a@b.co', target: 'USER', usage: 'recovery' } },
+        { name: 'no target (the js-sdk sends none)', body: { phone_number: '+86 13800000000' } },
       ],
     },
     'signin-request.schema.json': {
@@ -538,6 +540,11 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
         { name: 'username and password only', body: { username: 'ada', password: 'Str0ng!Passw0rd', verification_token: 't' } },
         { name: 'no verification token', body: { phone_number: '+86 13800000000' } },
         { name: 'a 7-character password', body: { email: 'a@b.co', verification_token: 't', password: 'Sh0rt!x' } },
+        { name: 'a password without a special character', body: { email: 'a@b.co', verification_token: 't', password: 'Str0ngPassw0rd' } },
+        { name: 'a password without an uppercase letter', body: { email: 'a@b.co', verification_token: 't', password: 'str0ng!passw0rd' } },
+        { name: 'an all-digit username', body: { email: 'a@b.co', verification_token: 't', username: '12345' } },
+        { name: 'a username ending with _', body: { email: 'a@b.co', verification_token: 't', username: 'ada_' } },
+        { name: 'a username of 33 characters', body: { email: 'a@b.co', verification_token: 't', username: 'a'.repeat(33) } },
       ],
       accept: [{ name: 'what the SDK sends', body: { phone_number: '+86 13800000000', verification_code: '000000', verification_token: 't', name: 'Ada', password: 'Str0ng!Passw0rd', username: 'ada' } }],
     },
@@ -555,11 +562,18 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
       accept: [{ name: 'a password', body: { password: 'p' } }],
     },
     'update-password-request.schema.json': {
-      reject: [{ name: 'no new_password', body: { sudo_token: 's' } }, { name: 'old_password alone (the seed)', body: { old_password: 'a' } }],
+      reject: [
+        { name: 'no new_password', body: { sudo_token: 's' } },
+        { name: 'old_password alone (the seed)', body: { old_password: 'a' } },
+        { name: 'an all-lowercase new_password', body: { sudo_token: 's', new_password: 'alllowercase' } },
+      ],
       accept: [{ name: 'what the SDK sends', body: { sudo_token: 's', new_password: 'N3w!Passw0rd' } }],
     },
     'reset-password-request.schema.json': {
-      reject: [{ name: 'no contact', body: { new_password: 'N3w!Passw0rd', verification_token: 't' } }],
+      reject: [
+        { name: 'no contact', body: { new_password: 'N3w!Passw0rd', verification_token: 't' } },
+        { name: 'a new_password without a digit', body: { email: 'a@b.co', new_password: 'New!Password', verification_token: 't' } },
+      ],
       accept: [{ name: 'an email', body: { email: 'a@b.co', new_password: 'N3w!Passw0rd', verification_token: 't' } }],
     },
     'revoke-request.schema.json': {

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudbaseOAuth, type Credentials } from '@cloudbase/oauth';
+import { ContractClient, EmulatorControl } from '../../contract/index.ts';
 import { startEmulator, type RunningEmulator } from '../../mock/emulator/server.ts';
 
 const ENV_ID = 'sdk-compat-env';
@@ -42,14 +43,10 @@ function sdk(storage = new MemoryStorage()) {
   return { auth: oauth.authApi, storage };
 }
 
-/** A call straight to the emulator, outside the SDK, to look at its state. */
-async function raw(method: string, path: string, body?: unknown, token?: string) {
-  const res = await fetch(`${running.url}${path}`, {
-    method,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+/** Calls straight to the emulator, outside the SDK, to look at its state (the shared client). */
+async function raw(method: 'GET' | 'POST', path: string, body?: unknown, token?: string) {
+  const answer = await new ContractClient({ baseURL: running.url }).call(method, path, { data: body, token });
+  return { status: answer.status, body: answer.body };
 }
 
 const refreshIsDead = async (refreshToken: string) =>
@@ -58,8 +55,7 @@ const accessIsLive = async (accessToken: string) =>
   typeof (await raw('GET', '/auth/v1/token/introspect', undefined, accessToken)).body.sub === 'string';
 
 async function latestCode(phoneNumber: string): Promise<string> {
-  const { body } = await raw('GET', `/__emulator/verification-codes?phone_number=${encodeURIComponent(phoneNumber)}`);
-  const codes = body.codes as { code: string }[];
+  const codes = await new EmulatorControl(running.url).codes({ phone_number: phoneNumber });
   return present(codes[0], `a code for ${phoneNumber}`).code;
 }
 

@@ -1,24 +1,21 @@
 /**
  * Sign-up with a verified phone number or email (facts §A4): a verification token for that contact
- * is required; username and password are optional but validated.
+ * is required; username and password are optional (their rules are the request schema's, checked before this runs).
  */
 import type { PublicHandler } from '../context.ts';
 import { alreadyExists, invalidArgument } from '../errors.ts';
-import { optionalString, readJsonBody, requiredString } from '../request.ts';
-import { checkPassword, checkUsername, requiredContact, sameContact } from '../validation.ts';
+import { contactOf, optionalString, readJsonBody, requiredString, sameContact } from '../request.ts';
 import { signInAs } from './common.ts';
 
 export const signUp: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
-  const contact = requiredContact(body);
+  const contact = contactOf(body);
   const verificationToken = requiredString(body, 'verification_token');
   // Empty optional strings count as absent (form-style clients send them).
   const username = optionalString(body, 'username', { maxLength: 64 }) || undefined;
   const password = optionalString(body, 'password', { maxLength: 1024 }) || undefined;
   const name = optionalString(body, 'name', { maxLength: 256 }) || undefined;
   optionalString(body, 'verification_code'); // the SDK sends it too; redundant (facts §E4)
-  if (username !== undefined) checkUsername(username);
-  if (password !== undefined) checkPassword(password);
 
   const entry = emu.store.getVerificationToken(verificationToken);
   if (!entry) throw invalidArgument('verification_token is invalid, expired or already used');

@@ -5,9 +5,8 @@
 import { LIFETIMES } from '../config.ts';
 import type { BearerHandler, Caller, EmulatorParts, PublicHandler } from '../context.ts';
 import { invalidArgument, invalidPassword, notFound, permissionDenied } from '../errors.ts';
-import { optionalString, readJsonBody, requiredString } from '../request.ts';
+import { contactOf, optionalString, readJsonBody, requiredString, sameContact } from '../request.ts';
 import type { User } from '../store.ts';
-import { checkPassword, requiredContact, sameContact } from '../validation.ts';
 import { scopeOf } from './common.ts';
 import { providerName } from './providers.ts';
 
@@ -85,7 +84,7 @@ export const updatePassword: BearerHandler = async (c, emu, caller) => {
   const body = await readJsonBody(c);
   const sudoToken = c.req.query('sudo_token') || optionalString(body, 'sudo_token');
   requireSudo(emu, caller, sudoToken);
-  const newPassword = checkPassword(requiredString(body, 'new_password', { maxLength: 1024 }), 'new_password');
+  const newPassword = requiredString(body, 'new_password', { maxLength: 1024 });
   const confirm = optionalString(body, 'confirm_password', { maxLength: 1024 });
   if (confirm !== undefined && confirm !== newPassword) throw invalidArgument('confirm_password does not match new_password');
   const oldPassword = optionalString(body, 'old_password', { maxLength: 1024 });
@@ -107,9 +106,9 @@ export const deleteMe: BearerHandler = (c, emu, caller) => {
 /** No sign-in: a verification token for that phone number or email; every session of the account ends. */
 export const resetPassword: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
-  const contact = requiredContact(body);
+  const contact = contactOf(body);
   const verificationToken = requiredString(body, 'verification_token');
-  const newPassword = checkPassword(requiredString(body, 'new_password', { maxLength: 1024 }), 'new_password');
+  const newPassword = requiredString(body, 'new_password', { maxLength: 1024 });
   const entry = emu.store.getVerificationToken(verificationToken);
   if (!entry) throw invalidArgument('verification_token is invalid, expired or already used');
   if (!sameContact(entry.contact, contact)) throw invalidArgument('phone or email does not match validation code');

@@ -1,0 +1,327 @@
+/**
+ * The API client, transport aside: how a call becomes a request (headers the SDK sends, the client id,
+ * the client secret of a refresh grant, secrets registered for redaction), how an answer is read, and
+ * its redacted record for reports. `ContractClient` sends with fetch (scripts, benchmarks, unit
+ * tests); the Playwright fixture (fixtures/api.ts) sends the same built request through its
+ * APIRequestContext, so both speak to the API the same way.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ExchangeRequest } from './checks.ts';
+import { checkResponse } from './checks.ts';
+import { findOperation, type Operation } from './openapi.ts';
+import { previewBody, redactHeaders, redactJson, redactText, registerSecret, registerSecretsIn, REDACTED, SECRET_KEYS } from './redact.ts';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT' | 'OPTIONS' | 'HEAD';
+
+export interface RequestOptions {
+  /** A JSON body (serialized by the client). */
+  data?: unknown;
+  /** A raw body sent as is (malformed JSON, huge bodies). */
+  rawBody?: string | Buffer;
+  params?: Record<string, string | number | boolean | undefined>;
+  /** Headers to add; `undefined` removes a default one. */
+  headers?: Record<string, string | undefined>;
+  /** Access token sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** What every request of one client carries. */
+export interface ClientIdentity {
+  /** x-device-id (32 hex characters, like the SDK's). */
+  deviceId: string;
+  /** Sent as the `client_id` query parameter of calls without a token. */
+  clientId?: string;
+  /** Sent with refresh-token grants, as the official SDK does. */
+  clientSecret?: string;
+}
+
+export interface BuiltRequest {
+  method: Method;
+  /** The contract operation, if the call is one. */
+  operation?: Operation;
+  /** `METHOD /path/template` (or the path, outside the contract). */
+  title: string;
+  /** The full URL, query included. */
+  url: URL;
+  headers: Record<string, string>;
+  /** The bytes sent. */
+  body?: string | Buffer;
+  /** What the checks judge: the JSON value sent, or the raw text. */
+  record: ExchangeRequest;
+}
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  /** `METHOD /path/template`, e.g. `POST /auth/v1/signin`. */
+  operation: string;
+  status: number;
+  headers: Record<string, string>;
+  /** The parsed JSON body (undefined when the body is not JSON). */
+  body: T;
+  text: string;
+}
+
+/** The token response of sign-in, sign-up and refresh. */
+export interface TokenResponse {
+  token_type: string;
+  access_token: string;
+  refresh_token?: string;
+  expires_in: number;
+  scope?: string;
+  sub: string;
+  groups?: string[];
+  [extra: string]: unknown;
+}
+
+/** Answer fields that are secrets: registered so they are redacted wherever they show up later. */
+export const SECRET_RESPONSE_FIELDS = ['access_token', 'refresh_token', 'id_token', 'sudo_token', 'verification_token', 'provider_token'];
+
+/** 32 hex characters, the form the official SDK uses for x-request-id and x-device-id (docs/api-facts.md "Origins, headers and common parameters"). */
+export function hexId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Build the request of one call: headers, query, body, and every secret in it registered for redaction. */
+export function buildRequest(baseURL: string, method: Method, path: string, options: RequestOptions, identity: ClientIdentity): BuiltRequest {
+  const operation = findOperation(method, path);
+  const title = `${method} ${operation?.pathTemplate ?? path}`;
+  const headers: Record<string, string> = { 'x-device-id': identity.deviceId, 'x-request-id': hexId() };
+  if (options.data !== undefined) headers['content-type'] = 'application/json';
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (value === undefined) delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = value;
+  }
+  if (options.token !== undefined) {
+    registerSecret(options.token);
+    headers.authorization = `Bearer ${options.token}`;
+  }
+
+  const url = new URL(baseURL + path);
+  if (identity.clientId && !options.token) url.searchParams.set('client_id', identity.clientId);
+  for (const [name, value] of Object.entries(options.params ?? {})) {
+    if (value === undefined) continue;
+    url.searchParams.set(name, String(value));
+    if (SECRET_KEYS.has(name)) registerSecret(String(value));
+  }
+
+  let data = options.data;
+  if (method === 'POST' && operation?.pathTemplate === '/auth/v1/token' && identity.clientSecret) {
+    // The official SDK sends its client id and secret with every refresh-token grant.
+    const fields = data as Record<string, unknown> | undefined;
+    if (fields && fields.grant_type === 'refresh_token' && fields.client_secret === undefined) {
+      data = { client_id: identity.clientId, ...fields, client_secret: identity.clientSecret };
+    }
+  }
+  registerSecretsIn(data);
+
+  const body = options.rawBody ?? (data === undefined ? undefined : JSON.stringify(data));
+  const record: ExchangeRequest = { method, url: url.toString(), headers, body: data ?? (typeof body === 'string' ? body : undefined) };
+  return { method, operation, title, url, headers, body, record };
+}
+
+/** Read an answer: parse its JSON body and register the secrets it carries. */
+export function readAnswer<T = Record<string, unknown>>(title: string, status: number, headers: Record<string, string>, text: string): ApiAnswer<T> {
+  let parsed: unknown;
+  try {
+    parsed = text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && typeof parsed === 'object') {
+    for (const field of SECRET_RESPONSE_FIELDS) registerSecret((parsed as Record<string, unknown>)[field]);
+  }
+  return { operation: title, status, headers, body: parsed as T, text };
+}
+
+/**
+ * Where a client may hang a hook on an answer that `ok()` calls before it throws: the Playwright
+ * fixture records the unexpected answer as data for the known-deviations judge.
+ */
+export const ON_UNEXPECTED_ANSWER = Symbol('contract.onUnexpectedAnswer');
+
+/** Fail loudly when a step does not get its 200: the message names the operation and the answer. */
+export function ok<T>(answer: ApiAnswer<T>): T {
+  if (answer.status !== 200) {
+    const message = `${answer.operation} was expected to succeed but answered ${answer.status}: ${previewBody(answer.text)}`;
+    (answer as { [ON_UNEXPECTED_ANSWER]?: (message: string) => void })[ON_UNEXPECTED_ANSWER]?.(message);
+    throw new Error(message);
+  }
+  return answer.body;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The redacted exchange, as reports show it, and a curl line to replay it (secrets left out). */
+export function exchangeReport(request: ExchangeRequest, answer: ApiAnswer<unknown>): string {
+  const redactedBody = typeof request.body === 'string' ? previewBody(request.body, 2000) : redactJson(request.body);
+  const url = redactText(request.url);
+  const exchange = {
+    request: { method: request.method, url, headers: redactHeaders(request.headers), body: redactedBody },
+    response: {
+      status: answer.status,
+      headers: redactHeaders(answer.headers),
+      body: answer.body === undefined ? previewBody(answer.text, 2000) : redactJson(answer.body),
+    },
+  };
+  const curl = [
+    `curl -sS -X ${request.method} ${shellQuote(url)}`,
+    ...Object.entries(exchange.request.headers).map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`),
+    ...(request.body === undefined ? [] : [`--data-raw ${shellQuote(typeof redactedBody === 'string' ? redactedBody : JSON.stringify(redactedBody))}`]),
+  ].join(' \\\n  ');
+  return `${JSON.stringify(exchange, null, 2)}\n\n# replay (secrets show as ${REDACTED}: put your own in)\n${curl}\n`;
+}
+
+/** The calls the shared flows make; the fetch client and the Playwright fixture both have them. */
+export interface ApiCaller {
+  get<T = Record<string, unknown>>(path: string, options?: RequestOptions): Promise<ApiAnswer<T>>;
+  post<T = Record<string, unknown>>(path: string, options?: RequestOptions): Promise<ApiAnswer<T>>;
+  patch<T = Record<string, unknown>>(path: string, options?: RequestOptions): Promise<ApiAnswer<T>>;
+  delete<T = Record<string, unknown>>(path: string, options?: RequestOptions): Promise<ApiAnswer<T>>;
+}
+
+export interface ContractClientOptions extends Partial<ClientIdentity> {
+  /** The API's origin, e.g. `http://127.0.0.1:8787`. */
+  baseURL: string;
+  /** Default 10 s. */
+  timeoutMs?: number;
+  /** Check every answer against the contract and throw on a departure (default: no). */
+  checkAnswers?: boolean;
+  /** Called after each answer (logging); a number it returns is a wait in ms before the same request is sent again. */
+  onAnswer?: (answer: ApiAnswer<unknown>, attempt: number) => number | undefined | void;
+  /** The transport; default the global fetch (an in-process Hono app passes `app.request`). */
+  fetch?: FetchLike;
+}
+
+/** What the clients need of fetch. */
+export type FetchLike = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+/** Thrown by `ContractClient` for an answer that departs from the contract (with `checkAnswers`). */
+export class ContractDepartureError extends Error {
+  override name = 'ContractDepartureError';
+}
+
+/** The fetch-based client: scripts, benchmarks and unit tests talk to the API (and the emulator) through it. */
+export class ContractClient implements ApiCaller {
+  private readonly identity: ClientIdentity;
+
+  constructor(private readonly options: ContractClientOptions) {
+    this.identity = { deviceId: options.deviceId ?? hexId(), clientId: options.clientId, clientSecret: options.clientSecret };
+  }
+
+  get baseURL(): string {
+    return this.options.baseURL;
+  }
+
+  get<T = Record<string, unknown>>(path: string, options: RequestOptions = {}) {
+    return this.call<T>('GET', path, options);
+  }
+  post<T = Record<string, unknown>>(path: string, options: RequestOptions = {}) {
+    return this.call<T>('POST', path, options);
+  }
+  patch<T = Record<string, unknown>>(path: string, options: RequestOptions = {}) {
+    return this.call<T>('PATCH', path, options);
+  }
+  delete<T = Record<string, unknown>>(path: string, options: RequestOptions = {}) {
+    return this.call<T>('DELETE', path, options);
+  }
+
+  async call<T = Record<string, unknown>>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiAnswer<T>> {
+    const request = buildRequest(this.options.baseURL, method, path, options, this.identity);
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.send<T>(request, options.timeoutMs ?? this.options.timeoutMs ?? 10_000);
+      const wait = this.options.onAnswer?.(answer, attempt);
+      if (typeof wait === 'number') {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      if (this.options.checkAnswers && request.operation) {
+        const departures = checkResponse(request.operation, { status: answer.status, headers: answer.headers, text: answer.text }, request.record);
+        if (departures.length > 0) throw new ContractDepartureError(`${request.title} -> ${answer.status}: ${departures.map((d) => d.detail).join('; ')}`);
+      }
+      return answer;
+    }
+  }
+
+  private async send<T>(request: BuiltRequest, timeoutMs: number): Promise<ApiAnswer<T>> {
+    let response: Response;
+    try {
+      const body = typeof request.body === 'string' || request.body === undefined ? request.body : new Uint8Array(request.body);
+      response = await (this.options.fetch ?? fetch)(request.url.toString(), { method: request.method, headers: request.headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new Error(`${request.title}: no answer from ${request.url.origin} (${reason})`, { cause: error });
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return readAnswer<T>(request.title, response.status, headers, await response.text());
+  }
+}
+
+export interface EmulatorCode {
+  phone_number?: string;
+  email?: string;
+  code: string;
+  verification_id: string;
+  expires_at: number;
+}
+
+/** The emulator-only endpoints (`/__emulator/...`: not part of the contract, never checked against it). */
+export class EmulatorControl {
+  constructor(
+    readonly url: string,
+    private readonly transport: FetchLike = fetch,
+  ) {}
+
+  private async send<T>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown): Promise<T> {
+    const response = await this.transport(`${this.url}${path}`, {
+      method,
+      headers: data === undefined ? {} : { 'content-type': 'application/json' },
+      body: data === undefined ? undefined : JSON.stringify(data),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`emulator control ${method} ${path.split('?')[0]} answered ${response.status}: ${previewBody(text)}`);
+    return JSON.parse(text) as T;
+  }
+
+  async codes(recipient: { phone_number: string } | { email: string }): Promise<EmulatorCode[]> {
+    const { codes } = await this.send<{ codes: EmulatorCode[] }>('GET', `/__emulator/verification-codes?${new URLSearchParams(recipient)}`);
+    for (const c of codes) registerSecret(c.code);
+    return codes;
+  }
+
+  /** The code of one verification (what a test phone would receive). */
+  async codeFor(recipient: { phone_number: string } | { email: string }, verificationId: string): Promise<string> {
+    const codes = await this.codes(recipient);
+    const match = codes.find((c) => c.verification_id === verificationId);
+    if (!match) throw new Error(`the emulator holds no code for verification ${verificationId} (${codes.length} other codes for this recipient)`);
+    return match.code;
+  }
+
+  /** Move the emulator's clock forward (tokens and codes expire without waiting). */
+  async advanceClock(seconds: number): Promise<number> {
+    const { now } = await this.send<{ now: number }>('POST', '/__emulator/clock', { advance_seconds: seconds });
+    return now;
+  }
+
+  async setConfig(config: { anonymous_enabled?: boolean; password_login_enabled?: boolean; resend_interval_seconds?: number; max_verify_attempts?: number }) {
+    return this.send<Record<string, unknown>>('PATCH', '/__emulator/config', config);
+  }
+
+  async providerToken(providerId: string, providerUserId?: string): Promise<string> {
+    const { provider_token } = await this.send<{ provider_token: string }>('POST', '/__emulator/provider-tokens', { provider_id: providerId, provider_user_id: providerUserId });
+    registerSecret(provider_token);
+    return provider_token;
+  }
+
+  async stats(): Promise<Record<string, number>> {
+    return this.send<Record<string, number>>('GET', '/__emulator/stats');
+  }
+
+  async reset(): Promise<void> {
+    await this.send('POST', '/__emulator/reset');
+  }
+}
