@@ -15,7 +15,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8787,
   anonymousEnabled: true,
-  /** docs auth-sign-in: 501 when the login method is not enabled (a console switch per environment). */
+  /** A console switch per environment; off: 400 login_type_disabled / 4045 (docs/api-facts.md, "Error model"). */
   passwordLoginEnabled: true,
   /** facts §D: the resend interval is not documented; 3P says 60 s. */
   resendIntervalSeconds: 60,
@@ -40,7 +40,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RuntimeConfig {
   anonymous_enabled: boolean;
-  /** Username/password sign-in at POST /auth/v1/signin (off: 501 unimplemented). */
+  /** Username/password sign-in at POST /auth/v1/signin (off: 400 login_type_disabled). */
   password_login_enabled: boolean;
   resend_interval_seconds: number;
   max_verify_attempts: number;

@@ -69,7 +69,7 @@ describe('refresh', () => {
   });
 
   test('garbage, missing and unsupported refresh requests are refused', async () => {
-    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: 'm.garbage' } }), 400, 'invalid_grant');
+    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: 'm.garbage' } }), 400, 'invalid_grant', 16);
     assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token' } }), 400, 'invalid_argument', 3);
     assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'magic' } }), 400, 'invalid_argument', 3);
     assertError(await api.call('POST', '/auth/v1/token', { json: {} }), 400, 'invalid_argument', 3);
@@ -86,7 +86,7 @@ describe('refresh', () => {
     const res = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'grant_user', password: user.password } });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.sub, user.sub);
-    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'grant_user', password: 'Wr0ng!pass' } }), 400, 'invalid_password');
+    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'grant_user', password: 'Wr0ng!pass' } }), 400, 'invalid_password', 16);
   });
 });
 
@@ -261,8 +261,8 @@ describe('verification codes', () => {
 
   test('target USER needs an account, NOT_USER needs none, and is_user tells which', async () => {
     const user = await api.signUpByPhone();
-    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: api.nextPhone(), target: 'USER' } }), 404, 'not_found', 5);
-    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'NOT_USER' } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: api.nextPhone(), target: 'USER' } }), 400, 'failed_precondition', 9);
+    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'NOT_USER' } }), 400, 'failed_precondition', 9);
     api.advance(60);
     const res = await api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'USER' } });
     assert.equal(res.status, 200, res.text);
@@ -365,11 +365,11 @@ describe('anonymous sign-in', () => {
     assert.equal((await api.call('POST', '/auth/v1/signin/anonymously', { json: {}, headers: { 'x-device-id': 'dev-off' } })).status, 200);
   });
 
-  test('username/password sign-in switched off answers 501 unimplemented; the password grant is not affected', async () => {
+  test('username/password sign-in switched off answers 400 login_type_disabled; the password grant is not affected', async () => {
     const user = await api.signUpByPhone({ username: 'switched_off' });
     const patched = await api.call('PATCH', '/__emulator/config', { json: { password_login_enabled: false } });
     assert.equal(patched.body.password_login_enabled, false);
-    assertError(await api.call('POST', '/auth/v1/signin', { json: { username: 'switched_off', password: user.password } }), 501, 'unimplemented', 12);
+    assertError(await api.call('POST', '/auth/v1/signin', { json: { username: 'switched_off', password: user.password } }), 400, 'login_type_disabled', 4045);
     const grant = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'switched_off', password: user.password } });
     assert.equal(grant.status, 200, grant.text);
     await api.call('POST', '/__emulator/reset');

@@ -416,7 +416,7 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
       accept: [
         { name: 'details', body: { ...error, details: [{ '@type': 'type.googleapis.com/x', retry_delay: '600s' }] } },
         { name: 'an unknown field', body: { ...error, request_id: 'r' } },
-        { name: 'a CommonError code', body: { error: 'invalid_password', error_code: 4001, error_description: '' } },
+        { name: 'a CommonError code', body: { error: 'login_type_disabled', error_code: 4045, error_description: '' } },
       ],
     },
     'user-profile.schema.json': {
