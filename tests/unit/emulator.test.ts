@@ -26,10 +26,10 @@ describe('token responses', () => {
     assert.deepEqual(res.body.groups, ['anonymous']);
   });
 
-  test('a registered user gets a 19-digit sub and scope "user"', async () => {
+  test('a registered user gets a 19-digit sub and scope "user sso"', async () => {
     const user = await api.signUpByPhone();
     assert.match(user.sub, /^[1-9]\d{18}$/);
-    assert.equal(user.scope, 'user');
+    assert.equal(user.scope, 'user sso');
   });
 
   test('the access token is an RS256 JWT with kid, verifiable with the JWKS, carrying the documented claims', async () => {
@@ -47,6 +47,10 @@ describe('token responses', () => {
     assert.equal(payload.project_id, 'emulator-env');
     assert.equal(payload.scope, 'anonymous');
     assert.equal(payload.user_type, 'anonymous');
+    // docs (auth-sign-in-anonymously, decoded example): name "Anonymous", meta with empty WeChat ids, no provider_type.
+    assert.equal(payload.name, 'Anonymous');
+    assert.deepEqual(payload.meta, { wxOpenId: '', wxUnionId: '' });
+    assert.equal(payload.provider_type, undefined);
     assert.equal((payload.exp as number) - (payload.iat as number), 7200);
     for (const claim of ['iss', 'jti', 'sid']) assert.equal(typeof payload[claim], 'string', claim);
   });
@@ -59,7 +63,7 @@ describe('refresh', () => {
     assert.equal(refreshed.status, 200, refreshed.text);
     assert.notEqual(refreshed.body.refresh_token, user.refresh_token);
     assert.equal(refreshed.body.sub, user.sub);
-    assert.equal(refreshed.body.scope, 'user');
+    assert.equal(refreshed.body.scope, 'user sso');
 
     const again = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: user.refresh_token } });
     assertError(again, 400, 'invalid_grant');
