@@ -11,7 +11,7 @@ export type JsonObject = Record<string, unknown>;
 export const MAX_CLIENT_ID_LENGTH = 256;
 
 /**
- * The request body as a JSON object. facts §1.2: the SDK sends JSON with no Content-Type
+ * The request body as a JSON object. docs/api-facts.md, "Origins, headers and common parameters": the SDK sends JSON with no Content-Type
  * (browsers then say text/plain), so the body is parsed as JSON whatever the header says.
  * An empty body counts as `{}`.
  */
@@ -70,7 +70,7 @@ export function bearerToken(c: Context): string | undefined {
   return match?.[1];
 }
 
-/** facts §1.2: `client_id` (query, optional) defaults to the env id; the refresh body may carry it too. */
+/** docs/api-facts.md, "Origins, headers and common parameters": `client_id` (query, optional) defaults to the env id; the refresh body may carry it too. */
 export function clientIdOf(c: Context, fallback: string, body?: JsonObject): string {
   const fromQuery = c.req.query('client_id');
   if (fromQuery) return fromQuery;
@@ -79,7 +79,7 @@ export function clientIdOf(c: Context, fallback: string, body?: JsonObject): str
   return fallback;
 }
 
-/** The origin the client used, for the JWT `iss` (facts §C: `iss` is the host that issued the token). */
+/** The origin the client used, for the JWT `iss` (docs/api-facts.md, "Tokens and JWT claims": `iss` is the host that issued the token). */
 export function originOf(c: Context): string {
   const url = c.req.url;
   const end = url.indexOf('/', url.indexOf('//') + 2);

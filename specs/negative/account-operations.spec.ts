@@ -2,8 +2,9 @@ import type { ApiClient } from '../../fixtures/api.ts';
 import { test, expect, ok, buildPassword, buildPhoneNumber } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// The remaining refusals of the account operations: providers (facts §A15), revocation (§A8), sign-out
-// (§A9) and password reset (§A16).
+// The remaining refusals of the account operations: providers (docs user-providers), revocation
+// (auth-revoke), sign-out (auth-sign-out) and password reset (auth-reset-password); docs =
+// https://docs.cloudbase.net/http-api/auth/<slug>.
 
 async function anonymousAccessToken(api: ApiClient, deviceId: string): Promise<string> {
   const tokens = ok(await api.post('/auth/v1/signin/anonymously', { headers: { 'x-device-id': deviceId }, data: {} }));

@@ -1,7 +1,7 @@
 import { test, expect, buildNewAccount, buildPhoneNumber, signUpRequest } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// Sign-up (facts §A4) needs a live verification token for the very phone number it registers, and a
+// Sign-up (docs https://docs.cloudbase.net/http-api/auth/auth-sign-up) needs a live verification token for the very phone number it registers, and a
 // phone number and username nobody has; the values must be well-formed.
 
 /** docs (authentication-v2 guide): 1..32 letters, digits, `-`, `_`; not all digits; no `-`/`_` first or last. */

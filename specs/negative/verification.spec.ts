@@ -66,7 +66,7 @@ test.describe('verification codes that are refused (POST /auth/v1/verification/v
 
   test('an expired code is refused with invalid_argument', { tag: ['@stateful', '@sms', '@serial', '@emulator-control'] }, async ({ api, codes, target, faker, emulator }) => {
     const sent = await sendCode(api, codes, { phone_number: buildPhoneNumber(faker) });
-    // facts §D: codes live 600 s.
+    // docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords": codes live 600 s.
     await emulator.advanceClock(601);
 
     const refused = await api.post('/auth/v1/verification/verify', { data: verifyRequest(sent.verificationId, sent.code) });
@@ -77,7 +77,7 @@ test.describe('verification codes that are refused (POST /auth/v1/verification/v
   test('an expired verification token cannot sign up', { tag: ['@stateful', '@sms', '@serial', '@emulator-control'] }, async ({ api, accounts, target, faker, emulator }) => {
     const recipient = { phone_number: buildPhoneNumber(faker) };
     const verificationToken = await accounts.verificationToken(recipient);
-    // facts §D: verification tokens live 600 s.
+    // docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords": verification tokens live 600 s.
     await emulator.advanceClock(601);
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(recipient, verificationToken, buildNewAccount(faker)) });

@@ -44,7 +44,7 @@ const tokenScopeOf = (user: User): string => (user.anonymous ? 'anonymous' : 'us
 const providerTypeOf = (user: User): string | undefined =>
   user.anonymous ? undefined : user.phoneNumber !== undefined ? 'phone' : user.email !== undefined ? 'email' : 'username';
 
-/** The token response (facts §A "Token response", §C) for a session whose refresh token is current. */
+/** The token response (docs/api-facts.md, "Tokens and JWT claims") for a session whose refresh token is current. */
 export async function tokenResponse(c: Context, emu: EmulatorParts, user: User, session: Session) {
   const iat = emu.clock.now();
   const scope = tokenScopeOf(user);

@@ -1,5 +1,5 @@
 /**
- * Third-party providers (facts §A15): a fixed catalogue; provider tokens come from
+ * Third-party providers (docs https://docs.cloudbase.net/http-api/auth/user-providers): a fixed catalogue; provider tokens come from
  * `POST /__emulator/provider-tokens`.
  */
 import type { BearerHandler, EmulatorParts } from '../context.ts';

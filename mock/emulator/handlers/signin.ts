@@ -1,5 +1,5 @@
 /**
- * Sign-in: username/password or verification token (facts §A1), and anonymous (facts §A5).
+ * Sign-in: username/password or verification token (docs https://docs.cloudbase.net/http-api/auth/auth-sign-in), and anonymous (docs https://docs.cloudbase.net/http-api/auth/auth-sign-in-anonymously).
  */
 import type { Context } from 'hono';
 import type { EmulatorParts, PublicHandler } from '../context.ts';

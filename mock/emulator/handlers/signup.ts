@@ -1,5 +1,5 @@
 /**
- * Sign-up with a verified phone number or email (facts §A4): a verification token for that contact
+ * Sign-up with a verified phone number or email (docs https://docs.cloudbase.net/http-api/auth/auth-sign-up): a verification token for that contact
  * is required; username and password are optional but validated.
  */
 import type { PublicHandler } from '../context.ts';
@@ -16,7 +16,7 @@ export const signUp: PublicHandler = async (c, emu) => {
   const username = optionalString(body, 'username', { maxLength: 64 }) || undefined;
   const password = optionalString(body, 'password', { maxLength: 1024 }) || undefined;
   const name = optionalString(body, 'name', { maxLength: 256 }) || undefined;
-  optionalString(body, 'verification_code'); // the SDK sends it too; redundant (facts §E4)
+  optionalString(body, 'verification_code'); // the SDK sends it too (js-sdk 3.7.0 auth `signInWithOtp`); redundant (docs auth-sign-up need only the token)
   if (username !== undefined) checkUsername(username);
   if (password !== undefined) checkPassword(password);
 

@@ -1,5 +1,5 @@
 /**
- * Verification codes (facts §A2, §A3, §D): 6 digits, 600 s, bounded wrong attempts, a resend
+ * Verification codes (docs auth-send-verification, auth-verify-verification; docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords"): 6 digits, 600 s, bounded wrong attempts, a resend
  * interval per phone number or email. The codes are readable at `GET /__emulator/verification-codes`.
  */
 import { LIFETIMES } from '../config.ts';
