@@ -55,12 +55,16 @@ export const permissionDenied = (description = 'sudo_token is missing, invalid o
  */
 export const notFound = (description = 'not found') => new ApiError(404, 'not_found', 5, description);
 
-/** `already_exists` is in the SDK's ErrorType; 6 is gRPC ALREADY_EXISTS, 409 its grpc-gateway status (both INFERRED). */
+/**
+ * `already_exists` is in the SDK's ErrorType; 6 is gRPC ALREADY_EXISTS, 409 its grpc-gateway status (both
+ * INFERRED). No existing handler uses it: the SDK gives account conflicts to `failedPrecondition`.
+ */
 export const alreadyExists = (description: string) => new ApiError(409, 'already_exists', 6, description);
 
 /**
- * SDK `AuthErrorCode.FAILED_PRECONDITION` = 9, which the SDK's `AuthError` reads as "账号已绑定、账号不存在/
- * 已存在" for getVerification (a phone or email that must, or must not, belong to an account). A
+ * Account conflicts. SDK `AuthErrorCode.FAILED_PRECONDITION` = 9 ("前置条件不满足（账号已绑定等）"), which the
+ * SDK's `AuthError` reads as "账号已绑定、账号不存在/已存在": a phone or email that must, or must not, belong
+ * to an account (getVerification), a phone, email or username already taken, a provider already bound. A
  * description with "not found" makes the SDK file it under USER_NOT_FOUND. Status 400 INFERRED
  * (grpc-gateway maps FAILED_PRECONDITION to 400).
  */

@@ -14,23 +14,23 @@ const WEAK_PASSWORDS: { password: string; breaksContract?: string }[] = [
 ];
 
 test.describe('sign-ups that are refused (POST /auth/v1/signup)', () => {
-  test('a phone number that already has an account is refused with already_exists', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
+  test('a phone number that already has an account is refused with failed_precondition', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
     const account = await accounts.signedUpByPhone();
     const verificationToken = await accounts.verificationToken(account.recipient);
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(account.recipient, verificationToken, buildNewAccount(faker)) });
 
-    await expect(refused).toBeAuthError('already_exists', refusal(target, 'already_exists'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
-  test('a username that is taken is refused with already_exists', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
+  test('a username that is taken is refused with failed_precondition', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
     const account = await accounts.signedUpByPhone();
     const recipient = { phone_number: buildPhoneNumber(faker) };
     const verificationToken = await accounts.verificationToken(recipient);
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(recipient, verificationToken, { ...buildNewAccount(faker), username: account.username }) });
 
-    await expect(refused).toBeAuthError('already_exists', refusal(target, 'already_exists'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
   test('a sign-up without a verification token is refused with invalid_argument', { tag: '@stateful' }, async ({ api, target, faker }) => {

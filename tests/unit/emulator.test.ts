@@ -290,11 +290,11 @@ describe('sign-up and sign-in', () => {
     const first = await api.signUpByPhone({ username: 'taken_name' });
     api.advance(60); // the resend interval
     const phoneToken = await api.verificationToken({ phone_number: first.phone_number });
-    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number: first.phone_number, verification_token: phoneToken } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number: first.phone_number, verification_token: phoneToken } }), 400, 'failed_precondition', 9);
 
     const phone_number = api.nextPhone();
     const token = await api.verificationToken({ phone_number });
-    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number, verification_token: token, username: 'taken_name' } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number, verification_token: token, username: 'taken_name' } }), 400, 'failed_precondition', 9);
     // The refused attempt did not use the token up.
     assert.equal((await api.call('POST', '/auth/v1/signup', { json: { phone_number, verification_token: token, username: 'free_name' } })).status, 200);
 
@@ -302,7 +302,7 @@ describe('sign-up and sign-in', () => {
     await api.call('POST', '/auth/v1/signup', { json: { email, verification_token: await api.verificationToken({ email }) } });
     api.advance(60);
     const again = await api.verificationToken({ email });
-    assertError(await api.call('POST', '/auth/v1/signup', { json: { email, verification_token: again } }), 409, 'already_exists');
+    assertError(await api.call('POST', '/auth/v1/signup', { json: { email, verification_token: again } }), 400, 'failed_precondition');
   });
 
   test('sign-up checks the verification token, the username and the password rules', async () => {
@@ -523,10 +523,10 @@ describe('profile and providers', () => {
     assert.equal(after.body.data.find((p: { id: string }) => p.id === 'google').bind, true);
 
     const second = await api.call('POST', '/__emulator/provider-tokens', { json: { provider_id: 'google' } });
-    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: user.access_token, json: { provider_token: second.body.provider_token } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: user.access_token, json: { provider_token: second.body.provider_token } }), 400, 'failed_precondition', 9);
     const other = await api.signUpByPhone();
     const sameIdentity = await api.call('POST', '/__emulator/provider-tokens', { json: { provider_id: 'google', provider_user_id: 'g-1' } });
-    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: other.access_token, json: { provider_token: sameIdentity.body.provider_token } }), 409, 'already_exists');
+    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: other.access_token, json: { provider_token: sameIdentity.body.provider_token } }), 400, 'failed_precondition');
     assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: user.access_token, json: { provider_token: 'pt.bogus' } }), 400, 'invalid_grant');
 
     assert.equal((await api.call('DELETE', '/auth/v1/user/provider/google', { token: user.access_token })).status, 200);

@@ -3,7 +3,7 @@
  * is required; username and password are optional but validated.
  */
 import type { PublicHandler } from '../context.ts';
-import { alreadyExists, invalidArgument } from '../errors.ts';
+import { failedPrecondition, invalidArgument } from '../errors.ts';
 import { optionalString, readJsonBody, requiredString } from '../request.ts';
 import { checkPassword, checkUsername, requiredContact, sameContact } from '../validation.ts';
 import { signInAs } from './common.ts';
@@ -26,9 +26,10 @@ export const signUp: PublicHandler = async (c, emu) => {
     throw invalidArgument(`verification_token was not issued for this ${contact.kind === 'phone' ? 'phone_number' : 'email'}`);
   }
   if (emu.store.findUserByContact(contact)) {
-    throw alreadyExists(`an account already uses this ${contact.kind === 'phone' ? 'phone_number' : 'email'}`);
+    // SDK 3.7 AuthErrorCode.FAILED_PRECONDITION: "账号已存在" (the account already exists) is 9.
+    throw failedPrecondition(`an account already uses this ${contact.kind === 'phone' ? 'phone_number' : 'email'}`);
   }
-  if (username !== undefined && emu.store.findUserByUsername(username)) throw alreadyExists('username is taken');
+  if (username !== undefined && emu.store.findUserByUsername(username)) throw failedPrecondition('username is taken');
 
   emu.store.consumeVerificationToken(verificationToken);
   const user = emu.store.createUser({
