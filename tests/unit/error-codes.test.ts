@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import * as errors from '../../mock/emulator/errors.ts';
+import { testEmulator } from './emulator-helpers.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -164,5 +165,27 @@ describe("the emulator's errors against the SDK's tables", () => {
       .filter((p) => p.problem !== undefined)
       .map((p) => `${p.at}: ${p.problem}`);
     assert.deepEqual(problems, []);
+  });
+});
+
+describe("what the SDK makes of the emulator's refusals (AuthError.category)", () => {
+  it('files each refusal where an app expects it: credentials, user, precondition, login method, rate', async () => {
+    const api = testEmulator();
+    const user = await api.signUpByPhone({ username: 'category_check' });
+    const sdkReads = async (answer: Promise<{ status: number; body: Record<string, unknown> }>) => category((await answer).body);
+
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/signin', { json: { username: 'category_check', password: 'Wr0ng!pass' } })), 'INVALID_CREDENTIALS');
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: 'm.never-issued' } })), 'INVALID_CREDENTIALS');
+    assert.equal(await sdkReads(api.call('GET', '/auth/v1/user/me', { token: 'not-a-token' })), 'INVALID_CREDENTIALS');
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/signin', { json: { username: 'nobody_here', password: 'Wr0ng!pass' } })), 'USER_NOT_FOUND');
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/verification', { json: { phone_number: api.nextPhone(), target: 'USER' } })), 'USER_NOT_FOUND');
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'NOT_USER' } })), 'PRECONDITION_FAILED');
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/user/sudo', { token: user.access_token, json: { password: 'Wr0ng!pass' } })), 'INVALID_CREDENTIALS');
+
+    await api.call('PATCH', '/__emulator/config', { json: { password_login_enabled: false, resend_interval_seconds: 60 } });
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/signin', { json: { username: 'category_check', password: user.password } })), 'PROVIDER_NOT_ENABLED');
+    const phone = api.nextPhone();
+    await api.call('POST', '/auth/v1/verification', { json: { phone_number: phone, target: 'ANY' } });
+    assert.equal(await sdkReads(api.call('POST', '/auth/v1/verification', { json: { phone_number: phone, target: 'ANY' } })), 'RATE_LIMITED');
   });
 });
