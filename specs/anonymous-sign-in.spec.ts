@@ -5,7 +5,7 @@ test.describe('anonymous sign-in (POST /auth/v1/signin/anonymously)', () => {
     const tokens = ok(await api.post('/auth/v1/signin/anonymously', { headers: { 'x-device-id': deviceId }, data: {} }));
 
     expect(tokens.token_type).toBe('Bearer');
-    // The SDK falls back to anonymous sign-in only when scope is exactly "anonymous" (facts §1.5).
+    // The SDK falls back to anonymous sign-in only when scope is exactly "anonymous" (docs/api-facts.md, "Tokens and JWT claims").
     expect(tokens.scope).toBe('anonymous');
   });
 

@@ -4,6 +4,9 @@ import { test, expect, operations } from '../fixtures/index.ts';
 // `Prefer: code=<status>`. The client checks each answer against the schema of that status; this
 // flow adds that the status is the one asked for and that the body names its error.
 // Ranges such as 4XX cannot be asked for by code; the emulator's negative flows cover them.
+// Prism serves the first example of a status: the API's own error body (a 401 may also document the
+// gateway's `{code, message}`, as a second example). That every example's `error_code` means what the
+// SDK's code table says is checked against the installed SDK by tests/unit/error-codes.test.ts.
 
 const PATH_PARAMETER_VALUES: Record<string, string> = { provider_id: 'google' };
 

@@ -7,7 +7,7 @@ test.describe('refresh-token exchange (POST /auth/v1/token)', () => {
     const refreshed = ok(await api.post('/auth/v1/token', { data: refreshRequest(String(account.tokens.refresh_token)) }));
 
     expect(refreshed.token_type).toBe('Bearer');
-    // The SDK replaces its stored credentials wholesale, so the answer must carry a refresh token (facts §1.5).
+    // The SDK replaces its stored credentials wholesale, so the answer must carry a refresh token (docs/api-facts.md, "Tokens and JWT claims").
     expect(refreshed.refresh_token).toEqual(expect.any(String));
   });
 

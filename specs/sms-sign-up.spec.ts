@@ -41,6 +41,7 @@ test.describe('SMS sign-up: verification, verify, sign-up', () => {
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(account.recipient, verificationToken, buildNewAccount(faker)) });
 
-    await expect(refused).toBeAuthError('already_exists', { error_code: 6 });
+    // SDK 3.7 AuthErrorCode.FAILED_PRECONDITION ("账号已存在"): docs/api-facts.md, "Error model".
+    await expect(refused).toBeAuthError('failed_precondition', { error_code: 9 });
   });
 });

@@ -7,7 +7,7 @@ test.describe('access tokens are RS256 JWTs verifiable with the JWKS at GET /aut
     const jwks = ok(await api.get('/auth/v1/certs')) as unknown as JSONWebKeySet;
     const accessToken = String(tokens.access_token);
 
-    // facts §C: RS256 with a kid; exp - iat equals expires_in (7200 in every doc example).
+    // docs/api-facts.md, "Tokens and JWT claims": RS256 with a kid; exp - iat equals expires_in (7200 in every doc example).
     const header = decodeProtectedHeader(accessToken);
     expect(header).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
     const { payload } = await jwtVerify(accessToken, createLocalJWKSet(jwks), { algorithms: ['RS256'] });

@@ -34,7 +34,7 @@ export interface Emulator {
   reset(): void;
 }
 
-/** CORS for any origin and ANY request header (facts §1.2: the SDK may send a header named `undefined`). */
+/** CORS for any origin and ANY request header (docs/api-facts.md, "Origins, headers and common parameters": the SDK may send a header named `undefined`). */
 const cors: MiddlewareHandler = async (c, next) => {
   const origin = c.req.header('origin');
   if (origin) {

@@ -4,7 +4,7 @@
  *
  * Defaults:
  *   env id      `emulator-env`        (EMULATOR_ENV_ID, --env-id)
- *   client id   the env id            (EMULATOR_CLIENT_ID, --client-id); facts §1.2: client_id defaults to the env id
+ *   client id   the env id            (EMULATOR_CLIENT_ID, --client-id); docs/api-facts.md, "Origins, headers and common parameters": client_id defaults to the env id
  *   region      `ap-shanghai`         (EMULATOR_REGION, --region)
  *   host        `127.0.0.1`           (EMULATOR_HOST, --host)
  *   port        8787                  (EMULATOR_PORT, --port)
@@ -15,9 +15,9 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8787,
   anonymousEnabled: true,
-  /** docs auth-sign-in: 501 when the login method is not enabled (a console switch per environment). */
+  /** A console switch per environment; off: 400 login_type_disabled / 4045 (docs/api-facts.md, "Error model"). */
   passwordLoginEnabled: true,
-  /** facts §D: the resend interval is not documented; 3P says 60 s. */
+  /** docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords": the docs give no resend interval; the SDK's help text for resource_exhausted says one SMS a minute per phone. */
   resendIntervalSeconds: 60,
   /** contract-decisions: at most 5 wrong attempts per verification. */
   maxVerifyAttempts: 5,
@@ -25,7 +25,7 @@ export const DEFAULTS = {
   maxSessionsPerUser: 100,
 } as const;
 
-/** Lifetimes in seconds (facts §C, §D). */
+/** Lifetimes in seconds (docs/api-facts.md, "Tokens and JWT claims"; docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords"). */
 export const LIFETIMES = {
   accessToken: 7200,
   refreshToken: 31 * 24 * 3600,
@@ -40,7 +40,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RuntimeConfig {
   anonymous_enabled: boolean;
-  /** Username/password sign-in at POST /auth/v1/signin (off: 501 unimplemented). */
+  /** Username/password sign-in at POST /auth/v1/signin (off: 400 login_type_disabled). */
   password_login_enabled: boolean;
   resend_interval_seconds: number;
   max_verify_attempts: number;

@@ -99,13 +99,13 @@ export function contactKey(contact: Contact): string {
   return `${contact.kind}:${contact.value}`;
 }
 
-/** facts §C: registered users have a 19-digit decimal `sub`. */
+/** docs/api-facts.md, "Tokens and JWT claims": registered users have a 19-digit decimal `sub`. */
 function registeredSub(): string {
   const rest = (randomBytes(8).readBigUInt64BE() % 10n ** 18n).toString().padStart(18, '0');
   return `${randomInt(1, 10)}${rest}`;
 }
 
-/** facts §C: anonymous users have a 22-character base64url `sub`. */
+/** docs/api-facts.md, "Tokens and JWT claims": anonymous users have a 22-character base64url `sub`. */
 function anonymousSub(): string {
   return randomBytes(16).toString('base64url');
 }
@@ -158,7 +158,7 @@ export class Store {
     return sub === undefined ? undefined : this.#users.get(sub);
   }
 
-  /** facts §A1: `username` at sign-in may be a username, a phone number or an email address. */
+  /** docs https://docs.cloudbase.net/http-api/auth/auth-sign-in: `username` at sign-in may be a username, a phone number or an email address. */
   findUserByLogin(identifier: string): User | undefined {
     return (
       this.findUserByUsername(identifier) ??
@@ -305,10 +305,10 @@ export class Store {
     return sid === undefined ? undefined : this.getSession(sid);
   }
 
-  /** facts §C: the refresh token rotates on every refresh; the old one is invalid at once. */
+  /** docs/api-facts.md, "Tokens and JWT claims": the refresh token rotates on every refresh; the old one is invalid at once. */
   rotateRefreshToken(session: Session): string {
     if (session.refreshToken) this.#sidByRefreshToken.delete(session.refreshToken);
-    // facts §C: refresh tokens look like `m.<base64url>`, at most 128 characters, 31 days.
+    // docs/api-facts.md, "Tokens and JWT claims": refresh tokens look like `m.<base64url>`, at most 128 characters, 31 days.
     session.refreshToken = opaqueToken('m.');
     session.refreshExpiresAt = this.clock.now() + LIFETIMES.refreshToken;
     this.#sidByRefreshToken.set(session.refreshToken, session.sid);
@@ -394,7 +394,7 @@ export class Store {
     return this.#live(this.#verificationTokens, token);
   }
 
-  /** INFERRED (facts §D): a verification token is single-use. */
+  /** INFERRED (docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords"): a verification token is single-use. */
   consumeVerificationToken(token: string): void {
     this.#verificationTokens.delete(token);
   }

@@ -1,6 +1,8 @@
 /**
- * Access tokens: RS256 JWTs with a `kid` (facts §C), signed with a key pair generated once at
- * start-up and published as a JWKS at `GET /auth/v1/certs`. Expiry is judged by the emulator clock.
+ * Access tokens: RS256 JWTs with a `kid`, signed with a key pair generated once at start-up and
+ * published as a JWKS at `GET /auth/v1/certs`. Expiry is judged by the emulator clock. Header and claims
+ * follow the decoded example tokens of the docs (docs/api-facts.md, "Tokens and JWT claims"); the SDK
+ * hands them to apps as they are (`auth.getClaims()` in @cloudbase/js-sdk 3.7.0 decodes the token).
  */
 import { generateKeyPairSync, randomBytes, randomUUID, sign as signAsync, type KeyObject } from 'node:crypto';
 import { jwtVerify, type JWK } from 'jose';
@@ -9,12 +11,21 @@ import type { Clock } from './clock.ts';
 export interface AccessClaims {
   iss: string;
   sub: string;
+  /** The client id (docs example: the env id for the default client). */
   aud: string;
   iat: number;
   exp: number;
+  /** "user sso" for a registered user, "anonymous" for an anonymous one (docs examples). */
   scope: string;
   project_id: string;
+  /** How the user signs in, e.g. "email" (docs example); absent for anonymous users (INFERRED). */
+  provider_type?: string;
+  /** Always present in the docs examples, with empty WeChat ids outside WeChat. */
+  meta: { wxOpenId: string; wxUnionId: string };
+  /** "Anonymous" in the docs' anonymous example. */
+  name?: string;
   user_type: string;
+  /** Emulator only (the docs examples carry neither): the token id and the session it belongs to. */
   jti: string;
   sid: string;
 }
@@ -33,8 +44,8 @@ const VERIFIED_CACHE_SIZE = 10_000;
 
 export class TokenService {
   readonly kid = randomUUID();
-  /** The protected header, encoded once: every token carries the same one. */
-  readonly #header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: this.kid, typ: 'JWT' })).toString('base64url');
+  /** The protected header, encoded once: every token carries the same one, `{alg, kid}` as in the docs example (no `typ`). */
+  readonly #header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: this.kid })).toString('base64url');
   readonly #verified = new Map<string, AccessClaims>();
   readonly jwks: Jwks;
   readonly #privateKey: KeyObject;

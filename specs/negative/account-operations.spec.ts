@@ -1,8 +1,9 @@
 import { test, expect, ok, buildPassword, buildPhoneNumber, type ApiClient } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// The remaining refusals of the account operations: providers (facts §A15), revocation (§A8), sign-out
-// (§A9) and password reset (§A16).
+// The remaining refusals of the account operations: providers (docs user-providers), revocation
+// (auth-revoke), sign-out (auth-sign-out) and password reset (auth-reset-password); docs =
+// https://docs.cloudbase.net/http-api/auth/<slug>.
 
 async function anonymousAccessToken(api: ApiClient, deviceId: string): Promise<string> {
   const tokens = ok(await api.post('/auth/v1/signin/anonymously', { headers: { 'x-device-id': deviceId }, data: {} }));
@@ -18,13 +19,13 @@ test.describe('providers that cannot be bound or unbound', () => {
     await expect(refused).toBeAuthError('invalid_grant', refusal(target, 'invalid_grant'));
   });
 
-  test('a provider that is already bound is refused with already_exists', { tag: ['@stateful', '@emulator-control'] }, async ({ api, target, deviceId, emulator }) => {
+  test('a provider that is already bound is refused with failed_precondition', { tag: ['@stateful', '@emulator-control'] }, async ({ api, target, deviceId, emulator }) => {
     const token = await anonymousAccessToken(api, deviceId);
     ok(await api.post('/auth/v1/user/provider/bind', { token, data: { provider_token: await emulator.providerToken('github') } }));
 
     const refused = await api.post('/auth/v1/user/provider/bind', { token, data: { provider_token: await emulator.providerToken('github') } });
 
-    await expect(refused).toBeAuthError('already_exists', refusal(target, 'already_exists'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
   test('a provider token binds once: another user cannot use it again (invalid_grant)', { tag: ['@stateful', '@emulator-control'] }, async ({ api, target, deviceId, emulator, faker }) => {

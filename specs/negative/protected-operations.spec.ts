@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { test, expect, ok, operationLabel, type ApiClient, type ApiResult, type CallOptions } from '../../fixtures/index.ts';
+import { test, expect, ok, operationLabel, refreshRequest, type ApiClient, type ApiResult, type CallOptions } from '../../fixtures/index.ts';
 import { callOf, protectedOperations, refusal, type OperationCall } from './refusals.ts';
 
 // Every Bearer operation of the contract, generated from schemas/openapi.yaml (as Schemathesis's
@@ -79,7 +79,7 @@ for (const operation of protectedOperations.filter((o) => !DEAD_TOKEN_IS_ANSWERE
 
     test('an expired token is refused with unauthenticated', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, deviceId, emulator }) => {
       const token = await anonymousAccessToken(api, deviceId);
-      // facts §C: access tokens live 7200 s.
+      // docs (e.g. https://docs.cloudbase.net/http-api/auth/auth-sign-in-anonymously): access tokens live 7200 s.
       await emulator.advanceClock(7201);
 
       await expect(await send(api, call, { token })).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
@@ -99,5 +99,20 @@ test.describe('GET /auth/v1/token/introspect with a dead access token', () => {
     await emulator.advanceClock(7201);
 
     expect(ok(await api.get('/auth/v1/token/introspect', { token }))).toEqual({});
+  });
+});
+
+test.describe('POST /auth/v1/user/signout with an expired access token', () => {
+  // docs (https://docs.cloudbase.net/http-api/auth/auth-sign-out, prerequisites): the access token must be
+  // valid and not expired. Sign-out is then refused, so the session is not ended: its refresh token still
+  // works (the client clears its own tokens, as the docs' usage steps say, and the SDK does).
+  test('is refused with unauthenticated, and the session\'s refresh token still works', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, deviceId, emulator }) => {
+    const tokens = ok(await api.post('/auth/v1/signin/anonymously', { headers: { 'x-device-id': deviceId }, data: {} }));
+    await emulator.advanceClock(7201);
+
+    const refused = await api.post('/auth/v1/user/signout', { token: String(tokens.access_token), data: {} });
+
+    await expect(refused).toBeAuthError('unauthenticated', refusal(target, 'unauthenticated'));
+    ok(await api.post('/auth/v1/token', { data: refreshRequest(String(tokens.refresh_token)) }));
   });
 });

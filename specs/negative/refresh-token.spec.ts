@@ -57,7 +57,7 @@ test.describe('refresh tokens that cannot be exchanged (POST /auth/v1/token)', (
 
   test('an expired refresh token is refused with invalid_grant', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, deviceId, emulator }) => {
     const session = await anonymousSession(api, deviceId);
-    // facts §C: refresh tokens live 31 days.
+    // docs/api-facts.md, "Tokens and JWT claims": refresh tokens live 31 days.
     await emulator.advanceClock(31 * 24 * 3600 + 1);
 
     const refused = await api.post('/auth/v1/token', { data: refreshRequest(String(session.refresh_token)) });

@@ -1,7 +1,7 @@
 import { test, expect, ok, buildPhoneNumber } from '../../fixtures/index.ts';
 import { DEVICE_ID_TOO_LONG, refusal } from './refusals.ts';
 
-// Sign-in (facts §A1, §A5, §A6): the right password of an existing account, a live verification token
+// Sign-in (docs https://docs.cloudbase.net/http-api/auth/auth-sign-in, auth-sign-in-anonymously, auth-grant-token): the right password of an existing account, a live verification token
 // of an existing account, or, anonymously, a device id of 1..71 characters.
 
 /** x-device-id values anonymous sign-in refuses (docs: required; "device id must less than 72"). */

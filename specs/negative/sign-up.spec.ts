@@ -1,7 +1,7 @@
 import { test, expect, buildNewAccount, buildPhoneNumber, signUpRequest } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// Sign-up (facts §A4) needs a live verification token for the very phone number it registers, and a
+// Sign-up (docs https://docs.cloudbase.net/http-api/auth/auth-sign-up) needs a live verification token for the very phone number it registers, and a
 // phone number and username nobody has; the values must be well-formed.
 
 /** docs (authentication-v2 guide): 1..32 letters, digits, `-`, `_`; not all digits; no `-`/`_` first or last. */
@@ -14,23 +14,23 @@ const WEAK_PASSWORDS: { password: string; breaksContract: string }[] = [
 ];
 
 test.describe('sign-ups that are refused (POST /auth/v1/signup)', () => {
-  test('a phone number that already has an account is refused with already_exists', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
+  test('a phone number that already has an account is refused with failed_precondition', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
     const account = await accounts.signedUpByPhone();
     const verificationToken = await accounts.verificationToken(account.recipient);
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(account.recipient, verificationToken, buildNewAccount(faker)) });
 
-    await expect(refused).toBeAuthError('already_exists', refusal(target, 'already_exists'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
-  test('a username that is taken is refused with already_exists', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
+  test('a username that is taken is refused with failed_precondition', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
     const account = await accounts.signedUpByPhone();
     const recipient = { phone_number: buildPhoneNumber(faker) };
     const verificationToken = await accounts.verificationToken(recipient);
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(recipient, verificationToken, { ...buildNewAccount(faker), username: account.username }) });
 
-    await expect(refused).toBeAuthError('already_exists', refusal(target, 'already_exists'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
   test('a sign-up without a verification token is refused with invalid_argument', { tag: '@stateful' }, async ({ api, target, faker }) => {

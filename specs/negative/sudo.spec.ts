@@ -1,7 +1,7 @@
 import { test, expect, ok, buildPassword } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// Sudo (facts §A12-§A14, docs user-delete-me): the password proves the user for a sudo_token (900 s,
+// Sudo (docs https://docs.cloudbase.net/http-api/auth/user-sudo, user-update-password, user-delete-me): the password proves the user for a sudo_token (900 s,
 // bound to the user); changing the password and deleting the account need that token. A missing,
 // wrong, foreign or expired sudo_token is 403 permission_denied / 7 (docs).
 

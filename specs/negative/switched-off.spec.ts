@@ -1,8 +1,10 @@
 import { test as base, expect, buildPhoneNumber, verificationRequest } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// Refusals that depend on the environment's settings: a login method switched off (docs: 501
-// unimplemented) and the resend interval of codes (429 resource_exhausted). Each test switches the
+// Refusals that depend on the environment's settings: anonymous sign-in switched off (docs
+// auth-sign-in-anonymously: unimplemented, 501), username/password sign-in switched off (SDK 3.7
+// AuthErrorCode.LOGIN_TYPE_DISABLED: login_type_disabled / 4045) and the resend interval of codes
+// (429 resource_exhausted). Each test switches the
 // emulator's setting through PATCH /__emulator/config and puts it back afterwards, pass or fail.
 
 type Settings = Partial<{ anonymous_enabled: boolean; password_login_enabled: boolean; resend_interval_seconds: number }>;
@@ -43,18 +45,18 @@ test.describe('anonymous sign-in switched off', () => {
 test.describe('username and password sign-in switched off', () => {
   test.use({ emulatorSettings: { password_login_enabled: false } });
 
-  test('is refused with unimplemented', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, faker }) => {
+  test('is refused with login_type_disabled', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, faker }) => {
     const refused = await api.post('/auth/v1/signin', {
       data: { username: `user_${faker.string.alphanumeric(10)}`, password: 'Str0ng!Passw0rd' },
-      direct: "Prism's proxy answers an upstream 501 with its own mocked 200",
     });
 
-    await expect(refused).toBeAuthError('unimplemented', refusal(target, 'unimplemented'));
+    await expect(refused).toBeAuthError('login_type_disabled', refusal(target, 'login_type_disabled'));
   });
 });
 
 test.describe('a second code within the resend interval', () => {
-  // facts §D: the interval is not documented; 3P says 60 s. The suite's emulator starts without one.
+  // The interval is not in the docs; the SDK's help text for resource_exhausted says one SMS a minute
+  // (@cloudbase/js-sdk 3.7.0, oauth build, src/auth/auth-error.ts). The suite's emulator starts without one.
   test.use({ emulatorSettings: { resend_interval_seconds: 60 } });
 
   test('is refused with resource_exhausted, and a code is sent again once the interval has passed', { tag: ['@stateful', '@serial', '@emulator-control', '@sms'] }, async ({ api, target, faker, emulator }) => {

@@ -1,7 +1,7 @@
 import { test, expect, ok, buildNewAccount, buildPhoneNumber, signUpRequest, verificationRequest, verifyRequest, type ApiClient, type CodeSource, type Recipient } from '../../fixtures/index.ts';
 import { refusal } from './refusals.ts';
 
-// Verification codes (facts §A2, §A3, §D): a wrong, expired or used code is invalid_argument; too many
+// Verification codes (docs: https://docs.cloudbase.net/http-api/auth/auth-send-verification, auth-verify-verification): a wrong, expired or used code is invalid_argument; too many
 // wrong codes end the verification (resource_exhausted); a code goes to a well-formed phone number.
 
 interface SentCode {
@@ -64,7 +64,7 @@ test.describe('verification codes that are refused (POST /auth/v1/verification/v
 
   test('an expired code is refused with invalid_argument', { tag: ['@stateful', '@sms', '@serial', '@emulator-control'] }, async ({ api, codes, target, faker, emulator }) => {
     const sent = await sendCode(api, codes, { phone_number: buildPhoneNumber(faker) });
-    // facts §D: codes live 600 s.
+    // docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords": codes live 600 s.
     await emulator.advanceClock(601);
 
     const refused = await api.post('/auth/v1/verification/verify', { data: verifyRequest(sent.verificationId, sent.code) });
@@ -75,7 +75,7 @@ test.describe('verification codes that are refused (POST /auth/v1/verification/v
   test('an expired verification token cannot sign up', { tag: ['@stateful', '@sms', '@serial', '@emulator-control'] }, async ({ api, accounts, target, faker, emulator }) => {
     const recipient = { phone_number: buildPhoneNumber(faker) };
     const verificationToken = await accounts.verificationToken(recipient);
-    // facts §D: verification tokens live 600 s.
+    // docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords": verification tokens live 600 s.
     await emulator.advanceClock(601);
 
     const refused = await api.post('/auth/v1/signup', { data: signUpRequest(recipient, verificationToken, buildNewAccount(faker)) });
@@ -85,18 +85,20 @@ test.describe('verification codes that are refused (POST /auth/v1/verification/v
 });
 
 test.describe('codes that are not sent (POST /auth/v1/verification)', () => {
-  test('a code for an account that does not exist (target USER) is refused with not_found', { tag: ['@stateful', '@sms'] }, async ({ api, target, faker }) => {
+  // SDK 3.7 (AuthErrorCode.FAILED_PRECONDITION): getVerification answers 9 when the account must,
+  // or must not, exist and does not, or does.
+  test('a code for an account that does not exist (target USER) is refused with failed_precondition', { tag: ['@stateful', '@sms'] }, async ({ api, target, faker }) => {
     const refused = await api.post('/auth/v1/verification', { data: verificationRequest({ phone_number: buildPhoneNumber(faker) }, 'USER') });
 
-    await expect(refused).toBeAuthError('not_found', refusal(target, 'not_found'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
-  test('a code for a phone that has an account (target NOT_USER) is refused with already_exists', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target }) => {
+  test('a code for a phone that has an account (target NOT_USER) is refused with failed_precondition', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target }) => {
     const account = await accounts.signedUpByPhone();
 
     const refused = await api.post('/auth/v1/verification', { data: verificationRequest(account.recipient, 'NOT_USER') });
 
-    await expect(refused).toBeAuthError('already_exists', refusal(target, 'already_exists'));
+    await expect(refused).toBeAuthError('failed_precondition', refusal(target, 'failed_precondition'));
   });
 
   test('a phone number that is not a mobile number is refused with invalid_argument', { tag: '@stateful' }, async ({ api, target }) => {

@@ -18,11 +18,16 @@ describe('emulator access tokens', () => {
     ).body;
     for (const tokens of [signedUp, signedIn, refreshed]) {
       const header = decodeProtectedHeader(tokens.access_token);
-      assert.deepEqual(header, { alg: 'RS256', kid: client.emu.tokens.kid, typ: 'JWT' });
+      // docs (auth-revoke example token, decoded): the header is {alg, kid}.
+      assert.deepEqual(header, { alg: 'RS256', kid: client.emu.tokens.kid });
       const { payload } = await jwtVerify(tokens.access_token, jwks, { algorithms: ['RS256'], audience: 'emulator-env' });
       assert.equal(payload.sub, tokens.sub);
       assert.equal(payload.exp, (payload.iat as number) + 7200);
       for (const claim of ['iss', 'scope', 'project_id', 'user_type', 'jti', 'sid']) assert.ok(claim in payload, `claim ${claim}`);
+      // The claims of the docs' decoded example token of a registered user.
+      assert.equal(payload.scope, 'user sso');
+      assert.equal(payload.provider_type, 'phone');
+      assert.deepEqual(payload.meta, { wxOpenId: '', wxUnionId: '' });
     }
   });
 

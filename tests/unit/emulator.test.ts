@@ -26,10 +26,10 @@ describe('token responses', () => {
     assert.deepEqual(res.body.groups, ['anonymous']);
   });
 
-  test('a registered user gets a 19-digit sub and scope "user"', async () => {
+  test('a registered user gets a 19-digit sub and scope "user sso"', async () => {
     const user = await api.signUpByPhone();
     assert.match(user.sub, /^[1-9]\d{18}$/);
-    assert.equal(user.scope, 'user');
+    assert.equal(user.scope, 'user sso');
   });
 
   test('the access token is an RS256 JWT with kid, verifiable with the JWKS, carrying the documented claims', async () => {
@@ -47,6 +47,10 @@ describe('token responses', () => {
     assert.equal(payload.project_id, 'emulator-env');
     assert.equal(payload.scope, 'anonymous');
     assert.equal(payload.user_type, 'anonymous');
+    // docs (auth-sign-in-anonymously, decoded example): name "Anonymous", meta with empty WeChat ids, no provider_type.
+    assert.equal(payload.name, 'Anonymous');
+    assert.deepEqual(payload.meta, { wxOpenId: '', wxUnionId: '' });
+    assert.equal(payload.provider_type, undefined);
     assert.equal((payload.exp as number) - (payload.iat as number), 7200);
     for (const claim of ['iss', 'jti', 'sid']) assert.equal(typeof payload[claim], 'string', claim);
   });
@@ -59,7 +63,7 @@ describe('refresh', () => {
     assert.equal(refreshed.status, 200, refreshed.text);
     assert.notEqual(refreshed.body.refresh_token, user.refresh_token);
     assert.equal(refreshed.body.sub, user.sub);
-    assert.equal(refreshed.body.scope, 'user');
+    assert.equal(refreshed.body.scope, 'user sso');
 
     const again = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: user.refresh_token } });
     assertError(again, 400, 'invalid_grant');
@@ -69,7 +73,7 @@ describe('refresh', () => {
   });
 
   test('garbage, missing and unsupported refresh requests are refused', async () => {
-    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: 'm.garbage' } }), 400, 'invalid_grant');
+    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token', refresh_token: 'm.garbage' } }), 400, 'invalid_grant', 16);
     assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'refresh_token' } }), 400, 'invalid_argument', 3);
     assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'magic' } }), 400, 'invalid_argument', 3);
     assertError(await api.call('POST', '/auth/v1/token', { json: {} }), 400, 'invalid_argument', 3);
@@ -86,7 +90,7 @@ describe('refresh', () => {
     const res = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'grant_user', password: user.password } });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.sub, user.sub);
-    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'grant_user', password: 'Wr0ng!pass' } }), 400, 'invalid_password');
+    assertError(await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'grant_user', password: 'Wr0ng!pass' } }), 400, 'invalid_password', 16);
   });
 });
 
@@ -261,8 +265,8 @@ describe('verification codes', () => {
 
   test('target USER needs an account, NOT_USER needs none, and is_user tells which', async () => {
     const user = await api.signUpByPhone();
-    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: api.nextPhone(), target: 'USER' } }), 404, 'not_found', 5);
-    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'NOT_USER' } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: api.nextPhone(), target: 'USER' } }), 400, 'failed_precondition', 9);
+    assertError(await api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'NOT_USER' } }), 400, 'failed_precondition', 9);
     api.advance(60);
     const res = await api.call('POST', '/auth/v1/verification', { json: { phone_number: user.phone_number, target: 'USER' } });
     assert.equal(res.status, 200, res.text);
@@ -286,11 +290,11 @@ describe('sign-up and sign-in', () => {
     const first = await api.signUpByPhone({ username: 'taken_name' });
     api.advance(60); // the resend interval
     const phoneToken = await api.verificationToken({ phone_number: first.phone_number });
-    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number: first.phone_number, verification_token: phoneToken } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number: first.phone_number, verification_token: phoneToken } }), 400, 'failed_precondition', 9);
 
     const phone_number = api.nextPhone();
     const token = await api.verificationToken({ phone_number });
-    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number, verification_token: token, username: 'taken_name' } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/signup', { json: { phone_number, verification_token: token, username: 'taken_name' } }), 400, 'failed_precondition', 9);
     // The refused attempt did not use the token up.
     assert.equal((await api.call('POST', '/auth/v1/signup', { json: { phone_number, verification_token: token, username: 'free_name' } })).status, 200);
 
@@ -298,7 +302,7 @@ describe('sign-up and sign-in', () => {
     await api.call('POST', '/auth/v1/signup', { json: { email, verification_token: await api.verificationToken({ email }) } });
     api.advance(60);
     const again = await api.verificationToken({ email });
-    assertError(await api.call('POST', '/auth/v1/signup', { json: { email, verification_token: again } }), 409, 'already_exists');
+    assertError(await api.call('POST', '/auth/v1/signup', { json: { email, verification_token: again } }), 400, 'failed_precondition');
   });
 
   test('sign-up checks the verification token, the username and the password rules', async () => {
@@ -365,11 +369,11 @@ describe('anonymous sign-in', () => {
     assert.equal((await api.call('POST', '/auth/v1/signin/anonymously', { json: {}, headers: { 'x-device-id': 'dev-off' } })).status, 200);
   });
 
-  test('username/password sign-in switched off answers 501 unimplemented; the password grant is not affected', async () => {
+  test('username/password sign-in switched off answers 400 login_type_disabled; the password grant is not affected', async () => {
     const user = await api.signUpByPhone({ username: 'switched_off' });
     const patched = await api.call('PATCH', '/__emulator/config', { json: { password_login_enabled: false } });
     assert.equal(patched.body.password_login_enabled, false);
-    assertError(await api.call('POST', '/auth/v1/signin', { json: { username: 'switched_off', password: user.password } }), 501, 'unimplemented', 12);
+    assertError(await api.call('POST', '/auth/v1/signin', { json: { username: 'switched_off', password: user.password } }), 400, 'login_type_disabled', 4045);
     const grant = await api.call('POST', '/auth/v1/token', { json: { grant_type: 'password', username: 'switched_off', password: user.password } });
     assert.equal(grant.status, 200, grant.text);
     await api.call('POST', '/__emulator/reset');
@@ -519,10 +523,10 @@ describe('profile and providers', () => {
     assert.equal(after.body.data.find((p: { id: string }) => p.id === 'google').bind, true);
 
     const second = await api.call('POST', '/__emulator/provider-tokens', { json: { provider_id: 'google' } });
-    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: user.access_token, json: { provider_token: second.body.provider_token } }), 409, 'already_exists', 6);
+    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: user.access_token, json: { provider_token: second.body.provider_token } }), 400, 'failed_precondition', 9);
     const other = await api.signUpByPhone();
     const sameIdentity = await api.call('POST', '/__emulator/provider-tokens', { json: { provider_id: 'google', provider_user_id: 'g-1' } });
-    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: other.access_token, json: { provider_token: sameIdentity.body.provider_token } }), 409, 'already_exists');
+    assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: other.access_token, json: { provider_token: sameIdentity.body.provider_token } }), 400, 'failed_precondition');
     assertError(await api.call('POST', '/auth/v1/user/provider/bind', { token: user.access_token, json: { provider_token: 'pt.bogus' } }), 400, 'invalid_grant');
 
     assert.equal((await api.call('DELETE', '/auth/v1/user/provider/google', { token: user.access_token })).status, 200);

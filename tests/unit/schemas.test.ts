@@ -256,7 +256,9 @@ describe('openapi.yaml', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         if (!response.schema) missing.push(`${op.operationId} ${status}: no schema`);
         if (response.examples.length === 0) missing.push(`${op.operationId} ${status}: no example`);
-        if (status !== '200' && response.schema && schemaEntry(response.schema).title !== 'ErrorBody') {
+        // A 401 may also carry the gateway's own body (UnauthenticatedError = ErrorBody or GatewayError).
+        const errorTitles = status === '401' ? ['ErrorBody', 'UnauthenticatedError'] : ['ErrorBody'];
+        if (status !== '200' && response.schema && !errorTitles.includes(schemaEntry(response.schema).title)) {
           missing.push(`${op.operationId} ${status}: errors use ErrorBody, not ${schemaEntry(response.schema).title}`);
         }
       }
@@ -416,7 +418,19 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
       accept: [
         { name: 'details', body: { ...error, details: [{ '@type': 'type.googleapis.com/x', retry_delay: '600s' }] } },
         { name: 'an unknown field', body: { ...error, request_id: 'r' } },
-        { name: 'a CommonError code', body: { error: 'invalid_password', error_code: 4001, error_description: '' } },
+        { name: 'a CommonError code', body: { error: 'login_type_disabled', error_code: 4045, error_description: '' } },
+      ],
+    },
+    'unauthenticated-error.schema.json': {
+      reject: [
+        { name: 'a gateway body without message', body: { code: 'INVALID_ACCESS_TOKEN' } },
+        { name: 'a lower-case gateway code', body: { code: 'invalid_access_token', message: 'x' } },
+        { name: 'an ErrorBody with error_code 0', body: { error: 'unauthenticated', error_code: 0, error_description: '' } },
+        { name: 'an empty object', body: {} },
+      ],
+      accept: [
+        { name: "the auth service's body", body: { error: 'unauthenticated', error_code: 16, error_description: 'x' } },
+        { name: "the gateway's body", body: { code: 'INVALID_ACCESS_TOKEN', message: 'x', requestId: 'r' } },
       ],
     },
     'user-profile.schema.json': {
@@ -450,12 +464,14 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
     },
     'verification-response.schema.json': {
       reject: [
-        { name: 'no is_user', body: { verification_id: 'v', expires_in: 600 } },
         { name: 'is_user as a string', body: { verification_id: 'v', expires_in: 600, is_user: 'false' } },
         { name: 'empty verification_id', body: { verification_id: '', expires_in: 600, is_user: false } },
         { name: 'expires_in 0', body: { verification_id: 'v', expires_in: 0, is_user: false } },
       ],
-      accept: [{ name: 'an unknown field', body: { verification_id: 'v', expires_in: 600, is_user: true, new: 1 } }],
+      accept: [
+        { name: 'an unknown field', body: { verification_id: 'v', expires_in: 600, is_user: true, new: 1 } },
+        { name: 'no is_user (the SDK reads it as false)', body: { verification_id: 'v', expires_in: 600 } },
+      ],
     },
     'verify-response.schema.json': {
       reject: [

@@ -116,7 +116,7 @@ describe('the official SDK against the emulator', () => {
       password,
       name: 'SDK User',
     });
-    assert.equal(signedUp.scope, 'user');
+    assert.equal(signedUp.scope, 'user sso');
     assert.match(present(signedUp.sub, 'sub'), /^[1-9]\d{18}$/);
     const me = await auth.getUserInfo();
     assert.equal(me.uid, signedUp.sub);
@@ -137,7 +137,7 @@ describe('the official SDK against the emulator', () => {
     // A forced refresh rotates the refresh token; the old one is dead at once.
     const refreshed: Credentials = await auth.refreshTokenForce({});
     assert.equal(refreshed.sub, signedUp.sub);
-    assert.equal(refreshed.scope, 'user');
+    assert.equal(refreshed.scope, 'user sso');
     assert.notEqual(refreshed.refresh_token, signedIn.refresh_token);
     assert.equal(await refreshIsDead(present(signedIn.refresh_token, 'refresh_token')), true);
     assert.equal((await auth.getCredentials()).refresh_token, refreshed.refresh_token);

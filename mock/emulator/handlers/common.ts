@@ -32,13 +32,23 @@ export async function liveAccessToken(emu: EmulatorParts, token: string): Promis
   return { user, session, claims };
 }
 
+/** The group of a user: "user" or "anonymous" (docs user-me: `groups: [{id: "user"}]`). */
 export const scopeOf = (user: User): string => (user.anonymous ? 'anonymous' : 'user');
 const groupsOf = (user: User): string[] => [scopeOf(user)];
+/**
+ * The token's `scope`: "anonymous" (the SDK compares it, oauth2client.ts `anonymousSignIn`), "user sso"
+ * for a registered user (the docs' decoded example token and their introspection example).
+ */
+const tokenScopeOf = (user: User): string => (user.anonymous ? 'anonymous' : 'user sso');
+/** docs example: "email" for an email user; "phone" for a phone user is INFERRED. */
+const providerTypeOf = (user: User): string | undefined =>
+  user.anonymous ? undefined : user.phoneNumber !== undefined ? 'phone' : user.email !== undefined ? 'email' : 'username';
 
-/** The token response (facts §A "Token response", §C) for a session whose refresh token is current. */
+/** The token response (docs/api-facts.md, "Tokens and JWT claims") for a session whose refresh token is current. */
 export async function tokenResponse(c: Context, emu: EmulatorParts, user: User, session: Session) {
   const iat = emu.clock.now();
-  const scope = scopeOf(user);
+  const scope = tokenScopeOf(user);
+  const providerType = providerTypeOf(user);
   const claims: AccessClaims = {
     iss: originOf(c),
     sub: user.sub,
@@ -47,6 +57,9 @@ export async function tokenResponse(c: Context, emu: EmulatorParts, user: User, 
     exp: iat + LIFETIMES.accessToken,
     scope,
     project_id: emu.config.envId,
+    ...(providerType !== undefined && { provider_type: providerType }),
+    meta: { wxOpenId: '', wxUnionId: '' },
+    ...(user.anonymous && { name: 'Anonymous' }),
     user_type: user.anonymous ? 'anonymous' : '',
     jti: opaqueToken('', 16),
     sid: session.sid,

@@ -1,9 +1,9 @@
 /**
- * Third-party providers (facts §A15): a fixed catalogue; provider tokens come from
+ * Third-party providers (docs https://docs.cloudbase.net/http-api/auth/user-providers): a fixed catalogue; provider tokens come from
  * `POST /__emulator/provider-tokens`.
  */
 import type { BearerHandler, EmulatorParts } from '../context.ts';
-import { alreadyExists, invalidGrant, notFound } from '../errors.ts';
+import { failedPrecondition, invalidGrant, notFound } from '../errors.ts';
 import { optionalBoolean, readJsonBody, requiredString } from '../request.ts';
 import type { User } from '../store.ts';
 
@@ -20,9 +20,9 @@ export const providerName = (id: string) => PROVIDERS.find((p) => p.id === id)?.
 export function bindProviderToken(emu: EmulatorParts, user: User, providerToken: string): void {
   const entry = emu.store.getProviderToken(providerToken);
   if (!entry) throw invalidGrant('provider token is invalid or expired');
-  if (user.providers.has(entry.providerId)) throw alreadyExists(`provider ${entry.providerId} is already bound`);
+  if (user.providers.has(entry.providerId)) throw failedPrecondition(`provider ${entry.providerId} is already bound`); // SDK 3.7: "账号已绑定" is 9
   const owner = emu.store.providerIdentityOwner(entry.providerId, entry.providerUserId);
-  if (owner !== undefined && owner !== user.sub) throw alreadyExists(`this ${entry.providerId} account is bound to another user`);
+  if (owner !== undefined && owner !== user.sub) throw failedPrecondition(`this ${entry.providerId} account is bound to another user`);
   emu.store.consumeProviderToken(providerToken);
   emu.store.bindProvider(user, entry.providerId, entry.providerUserId);
 }

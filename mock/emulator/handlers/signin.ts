@@ -1,9 +1,9 @@
 /**
- * Sign-in: username/password or verification token (facts §A1), and anonymous (facts §A5).
+ * Sign-in: username/password or verification token (docs https://docs.cloudbase.net/http-api/auth/auth-sign-in), and anonymous (docs https://docs.cloudbase.net/http-api/auth/auth-sign-in-anonymously).
  */
 import type { Context } from 'hono';
 import type { EmulatorParts, PublicHandler } from '../context.ts';
-import { invalidArgument, invalidPassword, notFound, unimplemented } from '../errors.ts';
+import { invalidArgument, invalidPassword, loginTypeDisabled, notFound, unimplemented } from '../errors.ts';
 import { optionalString, readJsonBody, type JsonObject } from '../request.ts';
 import { signInAs } from './common.ts';
 import { bindProviderToken } from './providers.ts';
@@ -24,9 +24,9 @@ export const signIn: PublicHandler = async (c, emu) => {
   const verificationToken = optionalString(body, 'verification_token');
   if (!verificationToken) {
     if (!username) throw invalidArgument('username and password, or verification_token, are required');
-    // docs auth-sign-in: 501 when the login method is off. The password grant of POST /token documents
-    // no 501, so the switch covers this operation only.
-    if (!emu.config.runtime.password_login_enabled) throw unimplemented('username and password login is not enabled for this environment');
+    // SDK 3.7 AuthErrorCode.LOGIN_TYPE_DISABLED (4045): the login method is switched off in the console.
+    // The switch covers this operation only (the password grant of POST /token is another door).
+    if (!emu.config.runtime.password_login_enabled) throw loginTypeDisabled('username and password login is not enabled for this environment');
     return signInWithPassword(c, emu, body, username);
   }
   // docs: the login modes are mutually exclusive.

@@ -1,5 +1,6 @@
 /**
- * Token lifecycle: grant/refresh (facts §A6), introspection (§A7), revocation (§A8), JWKS (§C).
+ * Token lifecycle: grant/refresh (docs auth-grant-token), introspection (auth-token-introspect), revocation
+ * (auth-revoke), JWKS (docs/api-facts.md, "Tokens and JWT claims"). docs = https://docs.cloudbase.net/http-api/auth/<slug>.
  */
 import type { PublicHandler } from '../context.ts';
 import { invalidArgument, invalidGrant, unauthenticated } from '../errors.ts';
@@ -40,7 +41,7 @@ export const introspectToken: PublicHandler = async (c, emu) => {
 };
 
 /**
- * facts §A8: the SDK sends `{token}` with no Authorization; the docs send Bearer. Either an access or
+ * docs https://docs.cloudbase.net/http-api/auth/auth-revoke: the SDK sends `{token}` with no Authorization; the docs send Bearer. Either an access or
  * a refresh token; its session ends. An unknown token is not an error (RFC 7009 §2.2).
  */
 export const revokeToken: PublicHandler = async (c, emu) => {

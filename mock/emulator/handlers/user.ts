@@ -1,6 +1,7 @@
 /**
- * The signed-in user: profile (facts §A11), sign-out (§A9), sudo (§A14), password change (§A13),
- * deletion (§A12); and password reset without sign-in (§A16).
+ * The signed-in user: profile (docs user-me), sign-out (auth-sign-out), sudo (user-sudo), password change
+ * (user-update-password), deletion (user-delete-me); and password reset without sign-in (auth-reset-password).
+ * docs = https://docs.cloudbase.net/http-api/auth/<slug>.
  */
 import { LIFETIMES } from '../config.ts';
 import type { BearerHandler, Caller, EmulatorParts, PublicHandler } from '../context.ts';

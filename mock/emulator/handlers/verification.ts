@@ -1,10 +1,10 @@
 /**
- * Verification codes (facts §A2, §A3, §D): 6 digits, 600 s, bounded wrong attempts, a resend
+ * Verification codes (docs auth-send-verification, auth-verify-verification; docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords"): 6 digits, 600 s, bounded wrong attempts, a resend
  * interval per phone number or email. The codes are readable at `GET /__emulator/verification-codes`.
  */
 import { LIFETIMES } from '../config.ts';
 import type { PublicHandler } from '../context.ts';
-import { alreadyExists, invalidArgument, notFound, resourceExhausted } from '../errors.ts';
+import { failedPrecondition, invalidArgument, resourceExhausted } from '../errors.ts';
 import { contactOf, optionalString, readJsonBody, requiredString } from '../request.ts';
 
 export const sendVerification: PublicHandler = async (c, emu) => {
@@ -15,8 +15,9 @@ export const sendVerification: PublicHandler = async (c, emu) => {
   optionalString(body, 'usage', { maxLength: 64 });
 
   const isUser = emu.store.findUserByContact(contact) !== undefined;
-  if (target === 'USER' && !isUser) throw notFound('no account uses this phone number or email');
-  if (target === 'NOT_USER' && isUser) throw alreadyExists('an account already uses this phone number or email');
+  // SDK 3.7 (AuthErrorCode.FAILED_PRECONDITION): getVerification answers 9 for "account exists / does not exist".
+  if (target === 'USER' && !isUser) throw failedPrecondition('user not found: no account uses this phone number or email');
+  if (target === 'NOT_USER' && isUser) throw failedPrecondition('an account already uses this phone number or email');
 
   const last = emu.store.latestVerificationFor(contact);
   const wait = last ? last.createdAt + emu.config.runtime.resend_interval_seconds - emu.clock.now() : 0;
