@@ -68,6 +68,14 @@ export const routeNotFound = (method: string, path: string) => new ApiError(404,
 
 // ---- issue 10: errors of the user family ----
 
+/**
+ * failed_precondition / 9: "前置条件不满足（账号已绑定等）" in @cloudbase/js-sdk@3.7.0 oauth `AuthErrorCode`
+ * (sourcesContent of oauth/dist/index.js.map, consts.ts). Status 400 INFERRED (grpc-gateway maps
+ * FailedPrecondition to 400). Used when the signed-in user has no phone number or email to send a
+ * CUR_USER code to.
+ */
+export const failedPrecondition = (description: string) => new ApiError(400, 'failed_precondition', 9, description);
+
 // ---- issue 10: errors of the provider family ----
 
 // ---- issue 10: errors of the captcha / v2 family ----

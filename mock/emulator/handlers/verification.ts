@@ -3,19 +3,29 @@
  * interval per phone number or email. The codes are readable at `GET /__emulator/verification-codes`.
  */
 import { LIFETIMES } from '../config.ts';
-import type { PublicHandler } from '../context.ts';
+import type { Context } from 'hono';
+import type { EmulatorParts, PublicHandler } from '../context.ts';
 import { alreadyExists, invalidArgument, notFound, resourceExhausted } from '../errors.ts';
-import { optionalString, readJsonBody, requiredString } from '../request.ts';
+import { bearerToken, optionalString, readJsonBody, requiredString } from '../request.ts';
 import { requiredContact } from '../validation.ts';
+import { currentUserContact } from './account.ts';
+import { liveAccessToken } from './common.ts';
 
-const TARGETS = ['ANY', 'USER', 'NOT_USER'];
+const TARGETS = ['ANY', 'USER', 'NOT_USER', 'CUR_USER'];
+
+/** The caller of a live Bearer token, if the request carries one. */
+async function callerOf(c: Context, emu: EmulatorParts) {
+  const token = bearerToken(c);
+  return token === undefined ? undefined : liveAccessToken(emu, token);
+}
 
 export const sendVerification: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
-  const contact = requiredContact(body);
   // contract-decisions: ANY when absent (the SDK may omit it).
   const target = optionalString(body, 'target', { maxLength: 32 }) || 'ANY';
   if (!TARGETS.includes(target)) throw invalidArgument(`target must be one of ${TARGETS.join(', ')}`);
+  // User family: CUR_USER sends to the signed-in user's own phone number or email (handlers/account.ts).
+  const contact = target === 'CUR_USER' ? currentUserContact(await callerOf(c, emu), body) : requiredContact(body);
   optionalString(body, 'usage', { maxLength: 64 });
 
   const isUser = emu.store.findUserByContact(contact) !== undefined;
