@@ -123,6 +123,7 @@ export const routeNotFound = (method: string, path: string) => new ApiError(404,
 
 // ---- issue 10: errors of the user family ----
 
+
 // ---- issue 10: errors of the provider family ----
 
 // ---- issue 10: errors of the captcha / v2 family ----

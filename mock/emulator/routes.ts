@@ -16,6 +16,7 @@ import { getCerts, grantToken, introspectToken, revokeToken } from './handlers/t
 import { deleteMe, getMe, resetPassword, signOut, sudo, updatePassword } from './handlers/user.ts';
 import { sendVerification, verifyVerification } from './handlers/verification.ts';
 // ---- issue 10 imports: user family ----
+import * as account from './handlers/account.ts';
 
 // ---- issue 10 imports: provider family ----
 
@@ -52,6 +53,14 @@ export const API_ROUTES: readonly Route[] = [
   open('POST', '/auth/v1/reset', resetPassword),
   open('GET', '/auth/v1/certs', getCerts),
   // ---- issue 10: user profile, contact, account look-ups, sessions and devices ----
+  bearer('POST', '/auth/v1/user/basic/edit', account.editBasicInfo),
+  bearer('PATCH', '/auth/v1/user/profile', account.patchProfile),
+  bearer('PATCH', '/auth/v1/user/contact', account.editContact),
+  bearer('GET', '/auth/v1/user/query', account.queryUsers),
+  bearer('GET', '/auth/v1/checkUsername', account.checkUsername),
+  open('GET', '/auth/v1/checkIfUserExist', account.checkIfUserExist),
+  bearer('DELETE', '/auth/v1/user/revoke/all', account.revokeAllSessions),
+  bearer('DELETE', '/auth/v1/user/authorized/devices/:device_id', account.revokeDevice),
 
   // ---- issue 10: provider sign-in and custom tickets ----
 

@@ -31,6 +31,13 @@ export interface User {
   updatedAt: number;
   passwordUpdatedAt?: number;
   lastLoginAt?: number;
+  /** Profile fields the user family's edits set (PATCH /user/profile, POST /user/basic/edit). */
+  picture?: string;
+  gender?: string;
+  description?: string;
+  birthdate?: string;
+  locale?: string;
+  zoneinfo?: string;
   /** provider id -> provider user id */
   providers: Map<string, string>;
 }
@@ -47,6 +54,8 @@ export interface Session {
   sid: string;
   sub: string;
   clientId: string;
+  /** The x-device-id the session was started from, if the client sent one. */
+  deviceId?: string;
   createdAt: number;
   refreshToken: string;
   refreshExpiresAt: number;
@@ -265,7 +274,7 @@ export class Store {
   // ---- sessions ----------------------------------------------------------------------------
 
   /** Every sign-in or sign-up starts a session; the oldest one ends past the per-user cap. */
-  startSession(user: User, clientId: string): Session {
+  startSession(user: User, clientId: string, deviceId?: string): Session {
     this.#maybeSweep();
     let sids = this.#sidsByUser.get(user.sub);
     if (!sids) this.#sidsByUser.set(user.sub, (sids = new Set()));
@@ -279,6 +288,7 @@ export class Store {
       sid: opaqueToken('', 12),
       sub: user.sub,
       clientId,
+      ...(deviceId !== undefined && { deviceId }),
       createdAt: now,
       refreshToken: '',
       refreshExpiresAt: 0,
@@ -328,6 +338,42 @@ export class Store {
   /** Ends every session of a user, except `exceptSid` if given. */
   endSessionsOf(sub: string, exceptSid?: string): void {
     for (const sid of [...(this.#sidsByUser.get(sub) ?? [])]) if (sid !== exceptSid) this.endSession(sid);
+  }
+
+  // ---- issue 10: user family (username and contact changes, sessions by device) -------------
+
+  /** The user's live sessions, oldest first. */
+  sessionsOf(sub: string): Session[] {
+    return [...(this.#sidsByUser.get(sub) ?? [])].map((sid) => this.getSession(sid)).filter((s): s is Session => s !== undefined);
+  }
+
+  /** Callers check that nobody else holds the username first (to answer 409). */
+  changeUsername(user: User, username: string): void {
+    if (user.username !== undefined) this.#subByUsername.delete(user.username);
+    user.username = username;
+    this.#subByUsername.set(username, user.sub);
+    user.updatedAt = this.clock.now();
+  }
+
+  /** Sets (or, with `value` undefined, removes) the user's phone number or email. Callers check that nobody else holds it. */
+  changeContact(user: User, kind: ContactKind, value: string | undefined): void {
+    const old = kind === 'phone' ? user.phoneNumber : user.email;
+    if (old !== undefined) this.#subByContact.delete(contactKey({ kind, value: old }));
+    const next = kind === 'email' ? value?.toLowerCase() : value;
+    if (kind === 'phone') user.phoneNumber = next;
+    else user.email = next;
+    if (next !== undefined) this.#subByContact.set(contactKey({ kind, value: next }), user.sub);
+    user.updatedAt = this.clock.now();
+  }
+
+  /** A live verification token issued for this contact (the newest), if any: proof that a code sent there was verified. */
+  liveVerificationTokenFor(contact: Contact): VerificationToken | undefined {
+    let found: VerificationToken | undefined;
+    for (const token of [...this.#verificationTokens.keys()]) {
+      const entry = this.#live(this.#verificationTokens, token);
+      if (entry && entry.contact.kind === contact.kind && entry.contact.value === contact.value) found = entry;
+    }
+    return found;
   }
 
   // ---- verifications -----------------------------------------------------------------------

@@ -347,7 +347,7 @@ describe('the operations of docs/contract-decisions.md', () => {
   const table = decisionsTable();
 
   it('are all read from the decisions table', () => {
-    assert.equal(table.length, 18, `expected 18 operations in the table, parsed ${table.length}`);
+    assert.equal(table.length, 26, `expected 26 operations in the table, parsed ${table.length}`);
   });
 
   it('are exactly the operations of openapi.yaml', () => {
@@ -530,13 +530,16 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
       reject: [
         { name: 'both phone and email', body: { phone_number: '+86 13800000000', email: 'a@b.co', target: 'ANY' } },
         { name: 'neither phone nor email', body: { target: 'ANY' } },
-        { name: 'target CUR_USER', body: { phone_number: '+86 13800000000', target: 'CUR_USER' } },
+        { name: 'target CUR_USER with both phone_number and email', body: { phone_number: '+86 13800000000', email: 'a@example.com', target: 'CUR_USER' } },
+        { name: 'target CUR_USER with an unknown field', body: { target: 'CUR_USER', captcha: 'x' } },
         { name: 'an unknown field', body: { email: 'a@b.co', target: 'ANY', captcha: 'x' } },
       ],
       accept: [
         { name: 'a phone', body: { phone_number: '+86 13800000000', target: 'NOT_USER' } },
         { name: 'an email with usage', body: { email: 'a@b.co', target: 'USER', usage: 'recovery' } },
         { name: 'no target (the js-sdk sends none)', body: { phone_number: '+86 13800000000' } },
+        { name: 'target CUR_USER alone (the user\'s own contact)', body: { target: 'CUR_USER' } },
+        { name: 'target CUR_USER with the user\'s phone', body: { target: 'CUR_USER', phone_number: '+86 13800000000' } },
       ],
     },
     'signin-request.schema.json': {
@@ -595,6 +598,47 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
     'revoke-request.schema.json': {
       reject: [{ name: 'an empty token', body: { token: '' } }],
       accept: [{ name: '{}', body: {} }, { name: 'any other field (docs: body "any")', body: { token: 't', hint: 'access_token' } }],
+    },
+    // ---- issue 10: user family ----
+    'edit-basic-info-request.schema.json': {
+      reject: [
+        { name: 'a one-character nickname (docs: 2-48)', body: { nickname: 'a' } },
+        { name: 'gender "male"', body: { gender: 'male' } },
+        { name: 'a phone without the country code', body: { phone: '13800000000' } },
+        { name: 'an email that is not one', body: { email: 'not-an-email' } },
+        { name: 'a username starting with "_"', body: { username: '_ada' } },
+        { name: 'an encrypted password (not covered)', body: { encrypt_new_password: 'x', public_key_thumbprint: 't' } },
+      ],
+      accept: [
+        { name: 'the docs example', body: { nickname: '张三', username: 'zhangsan', phone: '+86 13000000000', description: 'd', avatar_url: 'https://example.com/a.jpg', gender: 'MALE', email: 'zhangsan@example.com' } },
+        { name: '{}', body: {} },
+      ],
+    },
+    'patch-profile-request.schema.json': {
+      reject: [{ name: 'name as a number', body: { name: 1 } }, { name: 'a phone without the space', body: { phone_number: '+8613800000000' } }],
+      accept: [{ name: 'an unknown field (the SDK passes the caller\'s object)', body: { name: 'Ada', nickName: 'ada' } }],
+    },
+    'edit-contact-request.schema.json': {
+      reject: [
+        { name: 'no sudo_token', body: { phone_number: '+86 13800000000', verification_token: 't' } },
+        { name: 'no verification_token', body: { email: 'a@b.co', sudo_token: 's' } },
+        { name: 'both phone and email', body: { phone_number: '+86 13800000000', email: 'a@b.co', sudo_token: 's', verification_token: 't' } },
+        { name: 'neither phone nor email', body: { sudo_token: 's', verification_token: 't' } },
+        { name: 'an unknown conflict_resolution', body: { email: 'a@b.co', sudo_token: 's', verification_token: 't', conflict_resolution: 'MERGE' } },
+      ],
+      accept: [{ name: 'a phone with TRANSFER', body: { phone_number: '+86 13800000000', sudo_token: 's', verification_token: 't', conflict_resolution: 'TRANSFER' } }],
+    },
+    'query-users-response.schema.json': {
+      reject: [
+        { name: 'no total', body: { data: [] } },
+        { name: 'a user without sub', body: { total: 1, data: [{ name: 'Ada' }] } },
+        { name: 'total as a string', body: { total: '1', data: [] } },
+      ],
+      accept: [{ name: 'no data (optional in the SDK type)', body: { total: 0 } }, { name: 'a user', body: { total: 1, data: [{ sub: '1', name: 'Ada', phone_number: '+86 13800000000' }] } }],
+    },
+    'check-if-user-exist-response.schema.json': {
+      reject: [{ name: '{}', body: {} }, { name: 'exist as a string', body: { exist: 'true' } }],
+      accept: [{ name: '{exist: false}', body: { exist: false } }],
     },
   };
 })();

@@ -77,7 +77,7 @@ export async function tokenResponse(c: Context, emu: EmulatorParts, user: User, 
 
 /** Start a session for `user` and answer its first token response (sign-in, sign-up). */
 export async function signInAs(c: Context, emu: EmulatorParts, user: User, body?: Record<string, unknown>) {
-  const session = emu.store.startSession(user, clientIdOf(c, emu.config.clientId, body));
+  const session = emu.store.startSession(user, clientIdOf(c, emu.config.clientId, body), c.req.header('x-device-id') || undefined);
   emu.store.recordLogin(user);
   return c.json(await tokenResponse(c, emu, user, session));
 }

@@ -22,6 +22,12 @@ export function profileOf(user: User) {
     ...(user.username !== undefined && { username: user.username }),
     ...(user.email !== undefined && { email: user.email }),
     ...(user.phoneNumber !== undefined && { phone_number: user.phoneNumber }),
+    ...(user.picture !== undefined && { picture: user.picture }),
+    ...(user.gender !== undefined && { gender: user.gender }),
+    ...(user.description !== undefined && { user_desc: user.description }),
+    ...(user.birthdate !== undefined && { birthdate: user.birthdate }),
+    ...(user.locale !== undefined && { locale: user.locale }),
+    ...(user.zoneinfo !== undefined && { zoneinfo: user.zoneinfo }),
     providers: [...user.providers].map(([id, providerUserId]) => ({ id, provider_user_id: providerUserId, name: providerName(id) })),
     status: 'ACTIVE',
     groups: [{ id: scopeOf(user) }],
@@ -54,7 +60,7 @@ export const signOut: BearerHandler = async (c, emu, { session }) => {
 };
 
 /** docs: a sudo_token is bound to its user and lives 900 s; anything else is 403 permission_denied. */
-function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | undefined): void {
+export function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | undefined): void {
   if (!sudoToken) throw permissionDenied('sudo_token is required');
   const entry = emu.store.getSudoToken(sudoToken);
   if (!entry || entry.sub !== caller.user.sub) throw permissionDenied();

@@ -3,15 +3,25 @@
  * interval per phone number or email. The codes are readable at `GET /__emulator/verification-codes`.
  */
 import { LIFETIMES } from '../config.ts';
-import type { PublicHandler } from '../context.ts';
+import type { Context } from 'hono';
+import type { EmulatorParts, PublicHandler } from '../context.ts';
 import { failedPrecondition, invalidArgument, resourceExhausted } from '../errors.ts';
-import { contactOf, optionalString, readJsonBody, requiredString } from '../request.ts';
+import { bearerToken, contactOf, optionalString, readJsonBody, requiredString } from '../request.ts';
+import { currentUserContact } from './account.ts';
+import { liveAccessToken } from './common.ts';
+
+/** The caller of a live Bearer token, if the request carries one. */
+async function callerOf(c: Context, emu: EmulatorParts) {
+  const token = bearerToken(c);
+  return token === undefined ? undefined : liveAccessToken(emu, token);
+}
 
 export const sendVerification: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
-  const contact = contactOf(body);
   // contract-decisions: ANY when absent (the SDK may omit it); its values are the request schema's.
   const target = optionalString(body, 'target') || 'ANY';
+  // User family: CUR_USER sends to the signed-in user's own phone number or email (handlers/account.ts).
+  const contact = target === 'CUR_USER' ? currentUserContact(await callerOf(c, emu), body) : contactOf(body);
   optionalString(body, 'usage', { maxLength: 64 });
 
   const isUser = emu.store.findUserByContact(contact) !== undefined;
