@@ -3,9 +3,10 @@
  * interval per phone number or email. The codes are readable at `GET /__emulator/verification-codes`.
  */
 import { LIFETIMES } from '../config.ts';
-import type { PublicHandler } from '../context.ts';
+import type { EmulatorParts, PublicHandler } from '../context.ts';
 import { alreadyExists, invalidArgument, notFound, resourceExhausted } from '../errors.ts';
 import { optionalString, readJsonBody, requiredString } from '../request.ts';
+import type { VerificationToken } from '../store.ts';
 import { requiredContact } from '../validation.ts';
 
 const TARGETS = ['ANY', 'USER', 'NOT_USER'];
@@ -34,7 +35,12 @@ export const verifyVerification: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
   const verificationId = requiredString(body, 'verification_id', { maxLength: 1024 });
   const code = requiredString(body, 'verification_code', { maxLength: 64 });
+  const token = redeemCode(emu, verificationId, code);
+  return c.json({ verification_token: token.token, expires_in: LIFETIMES.verificationToken });
+};
 
+/** Check a code against its verification and spend it: the verification token it earns. Also /auth/v2/signin/verificationcode. */
+export function redeemCode(emu: EmulatorParts, verificationId: string, code: string): VerificationToken {
   const verification = emu.store.getVerification(verificationId);
   if (!verification) throw invalidArgument('verification_id is unknown or expired');
   if (verification.wrongAttempts >= emu.config.runtime.max_verify_attempts) {
@@ -46,6 +52,5 @@ export const verifyVerification: PublicHandler = async (c, emu) => {
     emu.store.recordWrongCode(verification);
     throw invalidArgument('verification code does not match');
   }
-  const token = emu.store.redeemVerification(verification);
-  return c.json({ verification_token: token.token, expires_in: LIFETIMES.verificationToken });
-};
+  return emu.store.redeemVerification(verification);
+}
