@@ -91,6 +91,15 @@ function checkThumbprint(emu: EmulatorParts, body: JsonObject): EncryptionKey {
   return key;
 }
 
+/**
+ * For any operation that takes a field encrypted with this key next to `public_key_thumbprint` (the SDK's
+ * `modifyPassword` sends `encrypt_password` / `encrypt_new_password` to POST /auth/v1/user/basic/edit):
+ * the field's plain text, or 400 invalid_argument.
+ */
+export function decryptField(emu: EmulatorParts, body: JsonObject, field: string): string {
+  return decrypt(checkThumbprint(emu, body), requiredString(body, field, { maxLength: 65_536 }));
+}
+
 /** `POST /auth/v2/signin/publichkey {}` -> `{public_key (PEM), public_key_thumbprint}` (apis.ts `getPublicKey`). */
 export const getPublicKey: PublicHandler = async (c, emu) => {
   await readJsonBody(c);
