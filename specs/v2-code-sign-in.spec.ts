@@ -26,4 +26,14 @@ test.describe('sign-in with a verification code (POST /auth/v2/signin/verificati
 
     await expect(again).toBeAuthError('invalid_argument', { status: 400 });
   });
+
+  test('a code sent to a phone number without an account is refused with not_found', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, codes }) => {
+    const { recipient } = await accounts.newPhoneSignUp();
+    const sent = ok(await api.post('/auth/v1/verification', { data: verificationRequest(recipient, 'ANY') }));
+    const code = await codes.codeFor(recipient, String(sent.verification_id));
+
+    const refused = await api.post('/auth/v2/signin/verificationcode', { data: verifyRequest(String(sent.verification_id), code) });
+
+    await expect(refused).toBeAuthError('not_found', { status: 404 });
+  });
 });

@@ -34,4 +34,15 @@ test.describe('password change without login (POST /auth/v2/signin/password/upda
     await expect(refused).toBeAuthError('invalid_password', { status: 400 });
     ok(await api.post('/auth/v1/signin', { data: { username: account.username, password: account.password } }));
   });
+
+  test('an unknown username is refused with not_found', { tag: '@stateful' }, async ({ api, faker }) => {
+    const key = ok(await api.post('/auth/v2/signin/publichkey', { data: {} }));
+    const encrypt = (text: string) => encryptLikeTheSdk(String(key.public_key), text);
+
+    const refused = await api.post('/auth/v2/signin/password/update', {
+      data: { username: `nobody_${faker.string.alphanumeric(12)}`, password: encrypt('Old!Passw0rd'), new_password: encrypt(buildPassword(faker)), public_key_thumbprint: key.public_key_thumbprint },
+    });
+
+    await expect(refused).toBeAuthError('not_found', { status: 404 });
+  });
 });

@@ -44,6 +44,12 @@ test.describe('a v2 session (POST /auth/v2/signin/username, GET /auth/v2/user/me
     await expect(refused).toBeAuthError('invalid_password', { status: 400 });
   });
 
+  test('an unknown username is refused with not_found', { tag: '@stateful' }, async ({ api, faker }) => {
+    const refused = await api.post('/auth/v2/signin/username', { data: { username: `nobody_${faker.string.alphanumeric(12)}`, password: 'Str0ng!Passw0rd' } });
+
+    await expect(refused).toBeAuthError('not_found', { status: 404 });
+  });
+
   test('/auth/v2/user/me without an access token is refused with unauthenticated', { tag: '@stateful' }, async ({ api }) => {
     const refused = await api.get('/auth/v2/user/me', { breaksContract: 'no Authorization header' });
 
