@@ -53,6 +53,19 @@ test.describe('username and password sign-in switched off', () => {
   });
 });
 
+test.describe('username and password sign-in switched off, at the v2 path', () => {
+  test.use({ emulatorSettings: { password_login_enabled: false } });
+
+  test('is refused with unimplemented', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, faker }) => {
+    const refused = await api.post('/auth/v2/signin/username', {
+      data: { username: `user_${faker.string.alphanumeric(10)}`, password: 'Str0ng!Passw0rd' },
+      direct: "Prism's proxy answers an upstream 501 with its own mocked 200",
+    });
+
+    await expect(refused).toBeAuthError('unimplemented', refusal(target, 'unimplemented'));
+  });
+});
+
 test.describe('a second code within the resend interval', () => {
   // facts §D: the interval is not documented; 3P says 60 s. The suite's emulator starts without one.
   test.use({ emulatorSettings: { resend_interval_seconds: 60 } });
