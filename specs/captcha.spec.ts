@@ -28,13 +28,13 @@ test.describe('image captcha (POST /auth/v1/captcha/data, /auth/v1/captcha/data/
     expect(verified.expires_in).toBe(600);
   });
 
-  test('a wrong answer is refused with captcha_invalid', { tag: '@stateful' }, async ({ api }) => {
+  test('a wrong answer is refused with invalid_argument', { tag: '@stateful' }, async ({ api }) => {
     const captcha = ok(await api.post('/auth/v1/captcha/data', { data: { state: 'POST:/v1/verification', redirect_uri: '' } }));
 
     // Answers are 4 characters; 5 can never be right.
     const refused = await api.post('/auth/v1/captcha/data/verify', { data: { token: captcha.token, key: 'WRONG' } });
 
-    await expect(refused).toBeAuthError('captcha_invalid', { error_code: 4002 });
+    await expect(refused).toBeAuthError('invalid_argument', { status: 400 });
   });
 
   test('captcha/init answers a captcha to solve, or a captcha token at once', async ({ api }) => {

@@ -81,7 +81,7 @@ export const captchaRequired = (description = 'captcha required: solve a captcha
   new ApiError(400, 'captcha_required', 4001, description);
 
 /**
- * A wrong captcha answer, or an unknown, expired or used captcha token. `captcha_invalid` / 4002: same
+ * A captcha token that is unknown or expired, on an operation that demands one. `captcha_invalid` / 4002: same
  * table (`ErrorType.CAPTCHA_INVALID`, `AuthErrorCode.CAPTCHA_INVALID = 4002`). Status 400 INFERRED.
  */
 export const captchaInvalid = (description = 'captcha token is invalid or expired') => new ApiError(400, 'captcha_invalid', 4002, description);

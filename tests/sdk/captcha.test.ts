@@ -6,8 +6,8 @@
  * sends it again until it expires; `captcha_invalid` makes it solve a new captcha. The same outcomes as
  * specs/captcha.spec.ts and specs/captcha-required.spec.ts.
  *
- * In Node the SDK's dialog cannot run, so the test's `openURIWithCallback` plays the user: it reads the answer
- * from `GET /__emulator/captchas` and submits it through the SDK's own `auth.verifyCaptchaData`.
+ * In Node the SDK's dialog cannot run, so the test's `openURIWithCallback` plays the dialog and the user: it
+ * reads the answer from `GET /__emulator/captchas` and submits it through the SDK's own `auth.verifyCaptchaData`.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -35,10 +35,20 @@ interface SdkAuth {
   verifyCaptchaData(params: { token: string; key: string }): Promise<{ captcha_token: string; expires_in: number }>;
 }
 
-/** An SDK auth whose captcha "dialog" is the test: it solves every captcha it is shown and counts them. */
-function clientSolvingCaptchas(solve: (answer: string) => string = (answer) => answer) {
+/**
+ * An SDK auth whose captcha "dialog" is the test, doing what the SDK's own dialog does (captcha-dom.ts): read
+ * the image's token, submit the user's answer with `auth.verifyCaptchaData`, and on a failure show the error,
+ * fetch a new image with `auth.createCaptchaData` and let the user try again. The user reads the answer from
+ * `GET /__emulator/captchas`; `solve` may make them get it wrong.
+ */
+function clientSolvingCaptchas(solve: (answer: string, attempt: number) => string = (answer) => answer) {
   const shown: string[] = [];
+  const failures: unknown[] = [];
   const { app } = harness.client();
+  const answerOf = async (token: string) => {
+    const { body } = await harness.raw('GET', `/__emulator/captchas?token=${encodeURIComponent(token)}`);
+    return (body.captchas as { answer: string }[])[0]?.answer ?? '';
+  };
   // app.auth(config) builds the auth object with that config; captchaOptions reach the SDK's Captcha.
   const auth = (app.auth as unknown as (config: unknown) => SdkAuth)({
     captchaOptions: {
@@ -46,14 +56,21 @@ function clientSolvingCaptchas(solve: (answer: string) => string = (answer) => a
         shown.push(url);
         const match = /^(data:image\/[^?]+)\?(.*)$/.exec(url);
         assert.ok(match, `the SDK opened ${url.slice(0, 40)}..., not an image with its query`);
-        const token = new URLSearchParams(match[2]).get('token') ?? '';
-        const { body } = await harness.raw('GET', `/__emulator/captchas?token=${encodeURIComponent(token)}`);
-        const answer = (body.captchas as { answer: string }[])[0]?.answer ?? '';
-        return auth.verifyCaptchaData({ token, key: solve(answer) });
+        const query = new URLSearchParams(match[2]);
+        let token = query.get('token') ?? '';
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          try {
+            return await auth.verifyCaptchaData({ token, key: solve(await answerOf(token), attempt) });
+          } catch (error) {
+            failures.push(error);
+            token = (await auth.createCaptchaData({ state: query.get('state') ?? '' })).token;
+          }
+        }
+        throw new Error('the user gave up after 3 captchas');
       },
     },
   });
-  return { auth, shown };
+  return { auth, shown, failures };
 }
 
 const sentSince = (mark: number) => harness.sent.slice(mark).map((line) => line.replace(/\?.*$/, (q) => (q.includes('captcha_token=') ? '?captcha_token' : '')));
@@ -69,11 +86,12 @@ describe('@cloudbase/js-sdk 3.7.0 captcha handling against the emulator', () => 
     assert.equal(verified.expires_in, 600);
   });
 
-  test('verifyCaptchaData with a wrong answer rejects with captcha_invalid', async () => {
-    const { auth } = clientSolvingCaptchas();
+  test('verifyCaptchaData with a wrong answer rejects with invalid_argument, without opening another captcha', async () => {
+    const { auth, shown } = clientSolvingCaptchas();
     const captcha = await auth.createCaptchaData({ state: 'sdk-test' });
     const error = await rejection(auth.verifyCaptchaData({ token: captcha.token, key: 'WRONG' }));
-    assert.equal(error.error, 'captcha_invalid');
+    assert.equal(error.error, 'invalid_argument');
+    assert.equal(shown.length, 0);
   });
 
   test('getVerification on an operation that demands a captcha: the SDK solves one and sends the call again', async () => {
@@ -125,24 +143,23 @@ describe('@cloudbase/js-sdk 3.7.0 captcha handling against the emulator', () => 
     ]);
   });
 
-  test('a wrong answer: the SDK shows a new captcha, the call still fails, the next call goes through with the token it kept', async () => {
-    // The SDK sends verifyCaptchaData through its captcha wrapper too: the emulator's captcha_invalid for
-    // the wrong answer makes the wrapper show a second captcha (answered right here) and then send the
-    // wrong answer again, which fails for good. The captcha token of the second captcha stays stored.
+  test('a wrong answer: the dialog shows a new image, the right answer then lets the call through', async () => {
     await demandCaptchaFor(['POST /auth/v1/verification']);
-    let answers = 0;
-    const { auth, shown } = clientSolvingCaptchas((answer) => (++answers === 1 ? 'WRONG' : answer));
-    const phoneNumber = phone();
-
-    const error = await rejection(auth.getVerification({ phone_number: phoneNumber, target: 'ANY' }));
-
-    assert.equal(error.error, 'captcha_invalid');
-    assert.equal(shown.length, 2);
-    const { body } = await harness.raw('GET', `/__emulator/verification-codes?phone_number=${encodeURIComponent(phoneNumber)}`);
-    assert.deepEqual(body.codes, []);
+    const { auth, shown, failures } = clientSolvingCaptchas((answer, attempt) => (attempt === 1 ? 'WRONG' : answer));
     const mark = harness.sent.length;
-    const sent = await auth.getVerification({ phone_number: phoneNumber, target: 'ANY' }, { withCaptcha: true });
+
+    const sent = await auth.getVerification({ phone_number: phone(), target: 'ANY' });
+
     assert.equal(typeof sent.verification_id, 'string');
-    assert.deepEqual(sentSince(mark), ['POST /auth/v1/verification?captcha_token']);
+    assert.equal(shown.length, 1, 'one captcha dialog');
+    assert.deepEqual(failures.map((f) => (f as { error?: string }).error), ['invalid_argument']);
+    assert.deepEqual(sentSince(mark), [
+      'POST /auth/v1/verification',
+      'POST /auth/v1/captcha/data',
+      'POST /auth/v1/captcha/data/verify',
+      'POST /auth/v1/captcha/data',
+      'POST /auth/v1/captcha/data/verify',
+      'POST /auth/v1/verification?captcha_token',
+    ]);
   });
 });

@@ -60,20 +60,20 @@ describe('image captcha', () => {
     assert.equal(typeof res.body.captcha_token, 'string');
   });
 
-  test('a wrong answer is captcha_invalid and spends the challenge', async () => {
+  test('a wrong answer is invalid_argument and spends the challenge', async () => {
     const captcha = await newCaptcha();
     const answer = await answerOf(captcha.token);
-    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: captcha.token, key: 'xxxxx' } }), 400, 'captcha_invalid', 4002);
-    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: captcha.token, key: answer } }), 400, 'captcha_invalid', 4002);
+    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: captcha.token, key: 'xxxxx' } }), 400, 'invalid_argument', 3);
+    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: captcha.token, key: answer } }), 400, 'invalid_argument', 3);
     assert.equal((await api.call('GET', `/__emulator/captchas?token=${captcha.token}`)).body.captchas[0].status, 'failed');
   });
 
-  test('an answer after 300 s, or to an unknown token, is captcha_invalid', async () => {
+  test('an answer after 300 s, or to an unknown token, is invalid_argument', async () => {
     const captcha = await newCaptcha();
     const answer = await answerOf(captcha.token);
     api.advance(300);
-    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: captcha.token, key: answer } }), 400, 'captcha_invalid', 4002);
-    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: 'cd.nope', key: 'ABCD' } }), 400, 'captcha_invalid', 4002);
+    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: captcha.token, key: answer } }), 400, 'invalid_argument', 3);
+    assertError(await api.call('POST', '/auth/v1/captcha/data/verify', { json: { token: 'cd.nope', key: 'ABCD' } }), 400, 'invalid_argument', 3);
   });
 
   test('captcha/init answers a url carrying state and token that the data/verify step accepts', async () => {

@@ -5,7 +5,7 @@
 import { LIFETIMES } from '../config.ts';
 import type { PublicHandler } from '../context.ts';
 import { captchaImage, captchaStore } from '../captcha.ts';
-import { captchaInvalid } from '../errors.ts';
+import { invalidArgument } from '../errors.ts';
 import { optionalString, readJsonBody, requiredString } from '../request.ts';
 
 /** `POST /auth/v1/captcha/data {state, redirect_uri}` -> `{data, type: 'image', token, expires_in}`. */
@@ -16,16 +16,22 @@ export const createCaptchaData: PublicHandler = async (c, emu) => {
   return c.json({ data: captchaImage(challenge.answer), type: 'image', token: challenge.token, expires_in: LIFETIMES.captchaData });
 };
 
-/** `POST /auth/v1/captcha/data/verify {token, key}` -> `{captcha_token, expires_in}`; else 400 captcha_invalid. */
+/**
+ * `POST /auth/v1/captcha/data/verify {token, key}` -> `{captcha_token, expires_in}`. A wrong answer, or a
+ * token that is unknown, expired or already answered: 400 invalid_argument (INFERRED). Not
+ * `captcha_invalid`: the SDK sends this call through its captcha wrapper, which answers `captcha_invalid`
+ * by opening another captcha before its own dialog can show the error and a new image (captcha.ts
+ * `request`, captcha-dom.ts), so a server answering that would nest captchas in the SDK's own UI.
+ */
 export const verifyCaptchaData: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
   const token = requiredString(body, 'token');
   const key = requiredString(body, 'key');
   const captcha = captchaStore(emu);
   const challenge = captcha.openChallenge(token);
-  if (!challenge) throw captchaInvalid('captcha token is unknown, expired or already answered; ask for a new captcha');
+  if (!challenge) throw invalidArgument('captcha token is unknown, expired or already answered; ask for a new captcha');
   const issued = captcha.answer(challenge, key);
-  if (!issued) throw captchaInvalid('the captcha answer is wrong; ask for a new captcha');
+  if (!issued) throw invalidArgument('the captcha answer is wrong; ask for a new captcha');
   return c.json({ captcha_token: issued.token, expires_in: LIFETIMES.captchaToken });
 };
 
