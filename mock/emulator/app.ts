@@ -4,6 +4,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { OffsetClock, type Clock } from './clock.ts';
+import { captchaGate } from './captcha.ts';
 import { buildConfig, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
 import type { EmulatorParts } from './context.ts';
 import { payloadTooLarge, routeNotFound, toApiError } from './errors.ts';
@@ -96,6 +97,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.use('*', cors);
   app.use('*', closeIfBodyUnread);
   app.use('*', limitBody);
+  app.use('/auth/*', captchaGate(parts)); // captcha / v2 family: operations switched to demand a captcha
   registerRoutes(app, parts);
 
   // The one place an error becomes the API's JSON error body.

@@ -33,6 +33,10 @@ export const LIFETIMES = {
   verificationToken: 600,
   sudoToken: 900,
   providerToken: 600,
+  /** docs auth-get-captcha-data: the captcha data token lives 300 s by default. */
+  captchaData: 300,
+  /** docs auth-verify-captcha-data: the captcha_token lives 600 s by default. */
+  captchaToken: 600,
 } as const;
 
 /** Largest request body accepted (contract-decisions: bodies over 1 MiB -> 413). */
@@ -44,6 +48,11 @@ export interface RuntimeConfig {
   password_login_enabled: boolean;
   resend_interval_seconds: number;
   max_verify_attempts: number;
+  /**
+   * Operations (`METHOD /auth/...` as in the route table, e.g. `POST /auth/v1/verification`) that answer
+   * `captcha_required` until the request carries a valid captcha token (mock/emulator/captcha.ts).
+   */
+  captcha_required_operations: readonly string[];
 }
 
 export interface EmulatorConfig {
@@ -64,6 +73,7 @@ export interface ConfigOptions {
   resendIntervalSeconds?: number;
   maxVerifyAttempts?: number;
   maxSessionsPerUser?: number;
+  captchaRequiredOperations?: readonly string[];
 }
 
 export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
@@ -72,6 +82,7 @@ export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
     password_login_enabled: options.passwordLoginEnabled ?? DEFAULTS.passwordLoginEnabled,
     resend_interval_seconds: options.resendIntervalSeconds ?? DEFAULTS.resendIntervalSeconds,
     max_verify_attempts: options.maxVerifyAttempts ?? DEFAULTS.maxVerifyAttempts,
+    captcha_required_operations: Object.freeze([...(options.captchaRequiredOperations ?? [])]),
   };
 }
 

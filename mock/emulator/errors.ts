@@ -128,6 +128,20 @@ export const routeNotFound = (method: string, path: string) => new ApiError(404,
 
 // ---- issue 10: errors of the captcha / v2 family ----
 
+/**
+ * The operation wants a captcha token first. `captcha_required` / 4001: the SDK's own table
+ * (@cloudbase/js-sdk 3.7.0 oauth/dist/index.js.map, sources consts.ts `ErrorType.CAPTCHA_REQUIRED`,
+ * `AuthErrorCode.CAPTCHA_REQUIRED = 4001`; auth-error.ts). The HTTP status is not documented: 400 INFERRED.
+ */
+export const captchaRequired = (description = 'captcha required: solve a captcha and send its captcha_token') =>
+  new ApiError(400, 'captcha_required', 4001, description);
+
+/**
+ * A captcha token that is unknown or expired, on an operation that demands one. `captcha_invalid` / 4002: same
+ * table (`ErrorType.CAPTCHA_INVALID`, `AuthErrorCode.CAPTCHA_INVALID = 4002`). Status 400 INFERRED.
+ */
+export const captchaInvalid = (description = 'captcha token is invalid or expired') => new ApiError(400, 'captcha_invalid', 4002, description);
+
 export const internal = () => new ApiError(500, 'internal', 13, 'internal emulator error');
 
 /** The client went away or cut its request body short: its fault, not an emulator bug. */

@@ -21,6 +21,8 @@ import * as account from './handlers/account.ts';
 // ---- issue 10 imports: provider family ----
 
 // ---- issue 10 imports: captcha / v2 family ----
+import { createCaptchaData, initCaptcha, listCaptchas, verifyCaptchaData } from './handlers/captcha.ts';
+import { getPublicKey, signInV2, signInWithVerificationCode, updatePasswordWithoutLogin } from './handlers/v2.ts';
 
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -65,6 +67,15 @@ export const API_ROUTES: readonly Route[] = [
   // ---- issue 10: provider sign-in and custom tickets ----
 
   // ---- issue 10: captcha, /auth/v2 and the rest of the SDK's URL table ----
+  open('POST', '/auth/v1/captcha/data', createCaptchaData),
+  open('POST', '/auth/v1/captcha/data/verify', verifyCaptchaData),
+  open('POST', '/auth/v1/captcha/init', initCaptcha),
+  open('POST', '/auth/v2/signin/publichkey', getPublicKey), // sic: the SDK's spelling
+  open('POST', '/auth/v2/signin/username', signInV2),
+  open('POST', '/auth/v2/signin/verificationcode', signInWithVerificationCode),
+  open('POST', '/auth/v2/signin/password/update', updatePasswordWithoutLogin),
+  open('POST', '/auth/v2/token', grantToken),
+  bearer('GET', '/auth/v2/user/me', getMe),
 
 ];
 
@@ -78,6 +89,7 @@ export const EMULATOR_ROUTES: readonly Route[] = [
   open('PATCH', '/__emulator/config', emulator.patchConfig),
   open('POST', '/__emulator/provider-tokens', emulator.createProviderToken),
   open('GET', '/__emulator/stats', emulator.stats),
+  open('GET', '/__emulator/captchas', listCaptchas),
 ];
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];

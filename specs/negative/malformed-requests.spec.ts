@@ -30,7 +30,7 @@ const WRONG_METHODS: { method: 'GET' | 'PUT' | 'DELETE' | 'PATCH'; path: string;
 const UNKNOWN_PATHS: { method: 'GET' | 'POST'; path: string }[] = [
   { method: 'GET', path: '/auth/v1/nothing-here' },
   { method: 'POST', path: '/auth/v1/signin/' },
-  { method: 'GET', path: '/auth/v2/user/me' },
+  { method: 'GET', path: '/auth/v3/user/me' },
   { method: 'GET', path: '/' },
 ];
 

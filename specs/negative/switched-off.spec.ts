@@ -54,6 +54,19 @@ test.describe('username and password sign-in switched off', () => {
   });
 });
 
+test.describe('username and password sign-in switched off, at the v2 path', () => {
+  test.use({ emulatorSettings: { password_login_enabled: false } });
+
+  test('is refused with unimplemented', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, faker }) => {
+    const refused = await api.post('/auth/v2/signin/username', {
+      data: { username: `user_${faker.string.alphanumeric(10)}`, password: 'Str0ng!Passw0rd' },
+      direct: "Prism's proxy answers an upstream 501 with its own mocked 200",
+    });
+
+    await expect(refused).toBeAuthError('unimplemented', refusal(target, 'unimplemented'));
+  });
+});
+
 test.describe('a second code within the resend interval', () => {
   // The interval is not in the docs; the SDK's help text for resource_exhausted says one SMS a minute
   // (@cloudbase/js-sdk 3.7.0, oauth build, src/auth/auth-error.ts). The suite's emulator starts without one.

@@ -347,7 +347,7 @@ describe('the operations of docs/contract-decisions.md', () => {
   const table = decisionsTable();
 
   it('are all read from the decisions table', () => {
-    assert.equal(table.length, 26, `expected 26 operations in the table, parsed ${table.length}`);
+    assert.equal(table.length, 35, `expected 35 operations in the table, parsed ${table.length}`);
   });
 
   it('are exactly the operations of openapi.yaml', () => {
@@ -639,6 +639,35 @@ const TABLES: Record<string, { reject: Case[]; accept: Case[] }> = (() => {
     'check-if-user-exist-response.schema.json': {
       reject: [{ name: '{}', body: {} }, { name: 'exist as a string', body: { exist: 'true' } }],
       accept: [{ name: '{exist: false}', body: { exist: false } }],
+    },
+    // ---- issue 10: captcha / v2 family ----
+    'captcha-data-response.schema.json': {
+      reject: [
+        { name: 'no token', body: { data: 'data:image/gif;base64,R0lG', type: 'image', expires_in: 300 } },
+        { name: 'data not a data URI', body: { data: 'https://x/y.gif', type: 'image', token: 't', expires_in: 300 } },
+        { name: 'expires_in "300"', body: { data: 'data:image/gif;base64,R0lG', type: 'image', token: 't', expires_in: '300' } },
+      ],
+      accept: [{ name: 'the docs example shape', body: { data: 'data:image/gif;base64,R0lG', type: 'image', token: 't', expires_in: 300 } }],
+    },
+    'captcha-verify-response.schema.json': {
+      reject: [{ name: 'no captcha_token', body: { expires_in: 600 } }, { name: 'expires_in 0', body: { captcha_token: 'v1.x', expires_in: 0 } }],
+      accept: [{ name: 'the docs example', body: { captcha_token: 'v1.aC_uW2', expires_in: 600 } }],
+    },
+    'captcha-init-response.schema.json': {
+      reject: [{ name: 'neither url nor captcha_token', body: { expires_in: 300 } }, { name: 'no expires_in', body: { url: 'data:image/gif;base64,R0lG?token=t' } }],
+      accept: [{ name: 'a url', body: { url: 'data:image/gif;base64,R0lG?token=t', expires_in: 300 } }, { name: 'a captcha_token', body: { captcha_token: 'v1.x', expires_in: 600 } }],
+    },
+    'public-key-response.schema.json': {
+      reject: [{ name: 'no thumbprint (the SDK refuses it)', body: { public_key: 'pem' } }, { name: 'empty public_key', body: { public_key: '', public_key_thumbprint: 't' } }],
+      accept: [{ name: 'both', body: { public_key: '-----BEGIN PUBLIC KEY-----', public_key_thumbprint: 't' } }],
+    },
+    'signin-v2-request.schema.json': {
+      reject: [{ name: 'params without thumbprint', body: { params: 'abc' } }, { name: 'params with a password', body: { params: 'abc', public_key_thumbprint: 't', password: 'p' } }],
+      accept: [{ name: 'plain v1 body', body: { username: 'ada', password: 'p' } }, { name: 'encrypted', body: { params: 'abc', public_key_thumbprint: 't' } }],
+    },
+    'password-update-v2-request.schema.json': {
+      reject: [{ name: 'no new_password', body: { username: 'ada', password: '', public_key_thumbprint: 't' } }],
+      accept: [{ name: 'what the SDK sends without an old password', body: { username: 'ada', password: '', new_password: 'enc', public_key_thumbprint: 't' } }],
     },
   };
 })();

@@ -3,6 +3,7 @@
  * not part of the contract, never proxied through Prism.
  */
 import { randomBytes } from 'node:crypto';
+import { captchaStore, parseCaptchaOperations } from '../captcha.ts';
 import { LIFETIMES } from '../config.ts';
 import type { EmulatorParts, PublicHandler } from '../context.ts';
 import { invalidArgument } from '../errors.ts';
@@ -44,6 +45,7 @@ export function resetEmulator(emu: EmulatorParts): void {
   emu.store.reset();
   emu.clock.reset();
   emu.config.runtime = { ...emu.startupRuntime };
+  captchaStore(emu).reset();
 }
 
 /** `POST /__emulator/reset`: forget every user, session and code; clock and config back to start-up. */
@@ -68,7 +70,7 @@ function configView(emu: EmulatorParts) {
 
 export const getConfig: PublicHandler = (c, emu) => c.json(configView(emu));
 
-const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts'];
+const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts', 'captcha_required_operations'];
 
 function wholeNumber(value: number | undefined, field: string, min: number): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) throw invalidArgument(`${field} must be an integer >= ${min}`);
@@ -89,6 +91,7 @@ export const patchConfig: PublicHandler = async (c, emu) => {
   if (passwordLoginEnabled !== undefined) runtime.password_login_enabled = passwordLoginEnabled;
   if (resendInterval !== undefined) runtime.resend_interval_seconds = resendInterval;
   if (maxAttempts !== undefined) runtime.max_verify_attempts = maxAttempts;
+  if (body.captcha_required_operations !== undefined) runtime.captcha_required_operations = Object.freeze(parseCaptchaOperations(body.captcha_required_operations));
   return c.json(configView(emu));
 };
 
@@ -104,4 +107,4 @@ export const createProviderToken: PublicHandler = async (c, emu) => {
 
 /** `GET /__emulator/stats`: sizes of the store, for the load test (memory must stay bounded). */
 export const stats: PublicHandler = (c, emu) =>
-  c.json({ ...emu.store.stats(), now: emu.clock.now(), heap_used_bytes: process.memoryUsage().heapUsed });
+  c.json({ ...emu.store.stats(), ...captchaStore(emu).stats(), now: emu.clock.now(), heap_used_bytes: process.memoryUsage().heapUsed });

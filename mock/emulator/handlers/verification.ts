@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { EmulatorParts, PublicHandler } from '../context.ts';
 import { failedPrecondition, invalidArgument, resourceExhausted } from '../errors.ts';
 import { bearerToken, contactOf, optionalString, readJsonBody, requiredString } from '../request.ts';
+import type { VerificationToken } from '../store.ts';
 import { currentUserContact } from './account.ts';
 import { liveAccessToken } from './common.ts';
 
@@ -41,7 +42,12 @@ export const verifyVerification: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
   const verificationId = requiredString(body, 'verification_id', { maxLength: 1024 });
   const code = requiredString(body, 'verification_code', { maxLength: 64 });
+  const token = redeemCode(emu, verificationId, code);
+  return c.json({ verification_token: token.token, expires_in: LIFETIMES.verificationToken });
+};
 
+/** Check a code against its verification and spend it: the verification token it earns. Also /auth/v2/signin/verificationcode. */
+export function redeemCode(emu: EmulatorParts, verificationId: string, code: string): VerificationToken {
   const verification = emu.store.getVerification(verificationId);
   if (!verification) throw invalidArgument('verification_id is unknown or expired');
   if (verification.wrongAttempts >= emu.config.runtime.max_verify_attempts) {
@@ -53,6 +59,5 @@ export const verifyVerification: PublicHandler = async (c, emu) => {
     emu.store.recordWrongCode(verification);
     throw invalidArgument('verification code does not match');
   }
-  const token = emu.store.redeemVerification(verification);
-  return c.json({ verification_token: token.token, expires_in: LIFETIMES.verificationToken });
-};
+  return emu.store.redeemVerification(verification);
+}
