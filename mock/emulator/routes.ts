@@ -18,6 +18,7 @@ import { sendVerification, verifyVerification } from './handlers/verification.ts
 // ---- issue 10 imports: user family ----
 
 // ---- issue 10 imports: provider family ----
+import * as providerSignIn from './handlers/provider-signin.ts';
 
 // ---- issue 10 imports: captcha / v2 family ----
 
@@ -54,6 +55,11 @@ export const API_ROUTES: readonly Route[] = [
   // ---- issue 10: user profile, contact, account look-ups, sessions and devices ----
 
   // ---- issue 10: provider sign-in and custom tickets ----
+  open('GET', '/auth/v1/provider/uri', providerSignIn.getProviderUri),
+  open('POST', '/auth/v1/provider/token', providerSignIn.grantProviderToken),
+  open('PATCH', '/auth/v1/provider/token', providerSignIn.patchProviderToken),
+  open('POST', '/auth/v1/signin/with/provider', providerSignIn.signInWithProvider),
+  open('POST', '/auth/v1/signin/custom', providerSignIn.signInCustom),
 
   // ---- issue 10: captcha, /auth/v2 and the rest of the SDK's URL table ----
 
@@ -69,6 +75,11 @@ export const EMULATOR_ROUTES: readonly Route[] = [
   open('PATCH', '/__emulator/config', emulator.patchConfig),
   open('POST', '/__emulator/provider-tokens', emulator.createProviderToken),
   open('GET', '/__emulator/stats', emulator.stats),
+  // ---- issue 10: provider sign-in and custom tickets (the fake provider, custom-login keys and tickets) ----
+  open('GET', '/__emulator/provider/authorize', providerSignIn.fakeAuthorize),
+  open('GET', '/__emulator/custom-login-key', providerSignIn.getCustomLoginKey),
+  open('POST', '/__emulator/custom-login-key', providerSignIn.rotateCustomLoginKey),
+  open('POST', '/__emulator/custom-tickets', providerSignIn.createTicket),
 ];
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];
