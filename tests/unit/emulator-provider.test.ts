@@ -4,6 +4,10 @@
  * sign-in with tickets made the way @cloudbase/node-sdk makes them.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
 import { createCustomTicket, generateCustomLoginCredentials, type CustomLoginCredentials } from '../../mock/emulator/custom-tickets.ts';
 import { assertError, assertEveryAnswerWellFormed, decodeJwt, testEmulator, type EmulatorClient } from './emulator-helpers.ts';
@@ -63,6 +67,15 @@ describe('the fake provider and provider/uri', () => {
   test('an unknown provider is provider_error 4019', async () => {
     assertError(await api.call('GET', '/auth/v1/provider/uri?provider_id=myspace'), 400, 'provider_error', 4019);
     assertError(await api.call('POST', '/auth/v1/provider/token', { json: { provider_id: 'myspace', provider_code: 'x' } }), 400, 'provider_error', 4019);
+  });
+
+  test('without a redirect_uri the fake provider answers the code and state as JSON', async () => {
+    const res = await api.call('GET', '/__emulator/provider/authorize?provider_id=github&state=s2&provider_user_id=gh-9');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.state, 's2');
+    const token = await api.call('POST', '/auth/v1/provider/token', { json: { provider_id: 'github', provider_code: res.body.code } });
+    assert.equal(token.status, 200, token.text);
+    assert.equal(token.body.provider_profile.sub, 'gh-9');
   });
 
   test('a denied authorization redirects back with error=access_denied and no code', async () => {
@@ -233,5 +246,26 @@ describe('custom tickets', () => {
   test('provider_id other than custom, or a bad uid for the ticket maker, is invalid_argument', async () => {
     assertError(await api.call('POST', '/auth/v1/signin/custom', { json: { provider_id: 'github', ticket: 'x/@@/y' } }), 400, 'invalid_argument', 3);
     assertError(await api.call('POST', '/__emulator/custom-tickets', { json: { uid: 'ab' } }), 400, 'invalid_argument', 3);
+  });
+});
+
+describe('the --custom-login-key option', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'mock/emulator/cli.ts', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, EMULATOR_PORT: '0' } });
+
+  test('a key file without its fields, or of another env, stops the emulator before it starts, naming the problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custom-key-'));
+    const incomplete = join(dir, 'incomplete.json');
+    writeFileSync(incomplete, JSON.stringify({ private_key_id: 'k' }));
+    const foreign = join(dir, 'foreign.json');
+    writeFileSync(foreign, JSON.stringify(generateCustomLoginCredentials('another-env')));
+
+    const a = cli('--custom-login-key', incomplete);
+    assert.equal(a.status, 2, a.stderr);
+    assert.match(a.stderr, /lacks private_key, env_id/);
+    const b = cli('--custom-login-key', foreign);
+    assert.equal(b.status, 2, b.stderr);
+    assert.match(b.stderr, /belongs to env "another-env", the emulator is env "emulator-env"/);
+    assert.ok(!b.stderr.includes('PRIVATE KEY'), 'the key is never printed');
   });
 });

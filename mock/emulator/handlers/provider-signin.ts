@@ -123,7 +123,8 @@ export const patchProviderToken: PublicHandler = async (c, emu) => {
 /**
  * `POST /auth/v1/signin/with/provider {provider_token, provider_id?, force_disable_sign_up?, sync_profile?}`.
  * docs (js-sdk signInWithIdToken): an identity no user has yet signs up, unless the client forces
- * sign-up off; then 404 not_found (INFERRED) and the token stays usable (for POST /auth/v1/signup).
+ * sign-up off; then 404 not_found (INFERRED) and the token stays usable (docs: the provider token then serves
+ * another step, e.g. binding it to an account that signs in otherwise).
  */
 export const signInWithProvider: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
@@ -176,7 +177,7 @@ export const signInCustom: PublicHandler = async (c, emu) => {
  * `GET /__emulator/provider/authorize?provider_id&redirect_uri&state[&provider_user_id&name&email&picture&error]`:
  * the fake provider's consent, granted at once. Redirects (302) to `redirect_uri` with `code` and
  * `state`, or with `error=access_denied` when the query asks for it; without redirect_uri it answers
- * `{code, state}`. Every answer has a JSON body.
+ * the same parameters as JSON (`{code, state}` or `{error, error_description, state}`). Every answer has a JSON body.
  */
 export const fakeAuthorize: PublicHandler = (c, emu) => {
   const providerId = queryString(c, 'provider_id', 64);
@@ -206,7 +207,7 @@ export const fakeAuthorize: PublicHandler = (c, emu) => {
     answer.code = code.code;
   }
   if (stateParam !== undefined) answer.state = stateParam;
-  if (redirectUri === undefined) return denied ? c.json(answer, 400) : c.json(answer);
+  if (redirectUri === undefined) return c.json(answer);
   const location = new URL(redirectUri);
   for (const [name, value] of Object.entries(answer)) location.searchParams.set(name, value);
   return c.json({ redirect_to: location.toString() }, 302, { Location: location.toString() });
