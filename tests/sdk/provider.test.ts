@@ -83,6 +83,30 @@ describe('@cloudbase/js-sdk 3.7.0 provider sign-in against the emulator', () => 
     assert.equal(meAgain.body.sub, me.body.sub);
   });
 
+  test('bindWithProvider links a provider to a signed-in user, getUserIdentities lists it, and it signs in to that user', async () => {
+    // linkIdentity's HTTP steps (its browser redirect and verifyOAuth are not available in Node).
+    const client = harness.client();
+    const signedIn = (await client.auth.signInWithCustomTicket(async () => {
+      const made = await harness.raw('POST', '/__emulator/custom-tickets', { uid: `sdk-${faker.string.alphanumeric(10)}` });
+      return String(made.body.ticket);
+    })) as unknown as SignInResult;
+    assert.equal(signedIn.error ?? null, null, JSON.stringify(signedIn.error));
+    const identity = { provider_user_id: faker.string.uuid() };
+
+    await client.auth.bindWithProvider({ provider_token: (await providerTokenThroughSdk(client, identity)).provider_token });
+
+    const { data } = await client.auth.getUserIdentities();
+    assert.ok(data.identities?.some((i: { id?: string }) => i.id === 'github'), `github not among ${JSON.stringify(data.identities)}`);
+    const other = harness.client();
+    const viaProvider = await other.auth.signInWithIdToken({ token: (await providerTokenThroughSdk(other, identity)).provider_token });
+    assert.equal(viaProvider.error ?? null, null, JSON.stringify(viaProvider.error));
+    const [a, b] = await Promise.all([
+      harness.raw('GET', '/auth/v1/user/me', undefined, signedIn.data.session?.access_token),
+      harness.raw('GET', '/auth/v1/user/me', undefined, viaProvider.data.session?.access_token),
+    ]);
+    assert.equal(b.body.sub, a.body.sub);
+  });
+
   test('signInWithIdToken with a used provider token reports invalid_grant and leaves the client signed out', async () => {
     const client = harness.client();
     const granted = await providerTokenThroughSdk(client, { provider_user_id: faker.string.uuid() });
