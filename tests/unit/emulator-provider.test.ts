@@ -161,6 +161,18 @@ describe('signin/with/provider', () => {
     assert.equal(signedUp.status, 200, signedUp.text);
   });
 
+  test('sync_profile copies the provider\'s new name to the user; without it the name stays', async () => {
+    const first = await providerToken(api, 'github', { provider_user_id: 'gh-sync', name: 'Old Name' });
+    const user = await api.call('POST', '/auth/v1/signin/with/provider', { json: { provider_token: first.provider_token } });
+    const renamed = await providerToken(api, 'github', { provider_user_id: 'gh-sync', name: 'New Name' });
+    const plain = await api.call('POST', '/auth/v1/signin/with/provider', { json: { provider_token: renamed.provider_token } });
+    assert.equal((await api.call('GET', '/auth/v1/user/me', { token: plain.body.access_token })).body.name, 'Old Name');
+    const again = await providerToken(api, 'github', { provider_user_id: 'gh-sync', name: 'New Name' });
+    const synced = await api.call('POST', '/auth/v1/signin/with/provider', { json: { provider_token: again.provider_token, sync_profile: true } });
+    assert.equal(synced.body.sub, user.body.sub);
+    assert.equal((await api.call('GET', '/auth/v1/user/me', { token: synced.body.access_token })).body.name, 'New Name');
+  });
+
   test('a provider token of another provider, or never issued, is invalid_grant', async () => {
     const token = await providerToken(api, 'github');
     assertError(await api.call('POST', '/auth/v1/signin/with/provider', { json: { provider_token: token.provider_token, provider_id: 'google' } }), 400, 'invalid_grant');
