@@ -206,6 +206,15 @@ describe('custom tickets', () => {
     assert.notEqual(other.body.sub, first.body.sub);
   });
 
+  test('a ticket starts exactly as the docs\' example ticket (same header, same claims in the same order)', async () => {
+    // docs https://docs.cloudbase.net/en/http-api/auth/auth-sign-in-custom, request example (truncated there).
+    const docsTicket = 'cd7382ee-2f2f-4edf-831e-2f7c68ed3b43/@@/eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhbGciOiJSUzI1NiIsImVudiI6ImJlZ2luZ3JvdXAtMWc2czgyZTIwNWY5ODNjMCIsImlhdCI6MTc1ODU5NzQ4NzY5MSwiZXhwIjo';
+    const [docsKeyId, docsJwt = ''] = docsTicket.split('/@@/');
+    const credentials = { ...generateCustomLoginCredentials('begingroup-1g6s82e205f983c0'), private_key_id: docsKeyId ?? '' };
+    const ticket = await createCustomTicket(credentials, 'your-customUserId', { nowMs: 1758597487691 });
+    assert.ok(ticket.startsWith(`${docsKeyId}/@@/${docsJwt}`), ticket.slice(0, 200));
+  });
+
   test('POST /__emulator/custom-tickets signs at the emulator time: the ticket expires after ten minutes', async () => {
     const made = await api.call('POST', '/__emulator/custom-tickets', { json: { uid: 'user-0003' } });
     assert.equal(made.status, 200, made.text);
