@@ -115,6 +115,15 @@ describe('provider/token', () => {
     assertError(await api.call('POST', '/auth/v1/provider/token', { json: { provider_id: 'github', provider_code: late.code } }), 400, 'failed_precondition');
   });
 
+  test('the redirect URI of the exchange may be written as the authorization wrote it (a bare origin)', async () => {
+    const uri = await api.call('GET', `/auth/v1/provider/uri?provider_id=github&redirect_uri=${encodeURIComponent('https://app.example.com')}`);
+    const url = new URL(uri.body.uri);
+    const redirected = await api.call('GET', `${url.pathname}${url.search}`);
+    const code = new URL(redirected.headers.get('location') ?? '').searchParams.get('code');
+    const res = await api.call('POST', '/auth/v1/provider/token', { json: { provider_id: 'github', provider_code: code, provider_redirect_uri: 'https://app.example.com' } });
+    assert.equal(res.status, 200, res.text);
+  });
+
   test('PATCH provider/token trades a live provider token for a new one of the same identity', async () => {
     const token = await providerToken(api, 'wx_open', { provider_user_id: 'wx-1' });
     const patched = await api.call('PATCH', '/auth/v1/provider/token', { json: { provider_token: token.provider_token, provider_params: { code: 'phone-code' } } });

@@ -41,6 +41,15 @@ function httpUrl(value: string, field: string): string {
   return url.toString();
 }
 
+/** The URL as `httpUrl` stores it (`https://a.example` -> `https://a.example/`), or undefined if it is none. */
+function normalizedUrl(value: string): string | undefined {
+  try {
+    return new URL(value).toString();
+  } catch {
+    return undefined;
+  }
+}
+
 function queryString(c: Context, name: string, maxLength = 2048): string | undefined {
   const value = c.req.query(name);
   if (value === undefined || value === '') return undefined;
@@ -83,7 +92,7 @@ export const grantProviderToken: PublicHandler = async (c, emu) => {
   const entry = state.redeemCode(code);
   if (!entry || entry.providerId !== providerId) throw providerInfoUnavailable('provider_code is invalid, expired or already used');
   // OAuth2 (RFC 6749 §4.1.3): the redirect URI of the exchange must be the one the code was issued for.
-  if (redirectUri !== undefined && entry.redirectUri !== '' && redirectUri !== entry.redirectUri) {
+  if (redirectUri !== undefined && entry.redirectUri !== '' && normalizedUrl(redirectUri) !== entry.redirectUri) {
     throw providerInfoUnavailable('provider_redirect_uri does not match the redirect_uri of the authorization');
   }
   state.rememberProfile(entry.profile);
