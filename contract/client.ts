@@ -324,4 +324,43 @@ export class EmulatorControl {
   async reset(): Promise<void> {
     await this.send('POST', '/__emulator/reset');
   }
+
+  /**
+   * Follow an authorize URL of the emulator's fake provider (from GET /auth/v1/provider/uri) as the
+   * user's browser would, choosing the provider user; answers what it redirects back with. The URL is
+   * sent to the emulator itself (whatever origin it names) and the redirect is not followed.
+   */
+  async authorize(uri: string, identity: { provider_user_id?: string; name?: string; email?: string; error?: 'access_denied' } = {}) {
+    const given = new URL(uri);
+    const url = new URL(`${this.url}${given.pathname}${given.search}`);
+    for (const [name, value] of Object.entries(identity)) if (value !== undefined) url.searchParams.set(name, value);
+    const response = await this.transport(url.toString(), { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    const location = response.headers.get('location');
+    if (response.status !== 302 || !location) {
+      throw new Error(`emulator control GET ${given.pathname} answered ${response.status} instead of a redirect: ${previewBody(await response.text())}`);
+    }
+    const back = new URL(location);
+    const code = back.searchParams.get('code') ?? undefined;
+    if (code) registerSecret(code);
+    return {
+      redirectedTo: `${back.origin}${back.pathname}`,
+      code,
+      state: back.searchParams.get('state') ?? undefined,
+      error: back.searchParams.get('error') ?? undefined,
+    };
+  }
+
+  /** The emulator's custom-login key file `{private_key_id, private_key, env_id}`. */
+  async customLoginKey(): Promise<{ private_key_id: string; private_key: string; env_id: string }> {
+    const key = await this.send<{ private_key_id: string; private_key: string; env_id: string }>('GET', '/__emulator/custom-login-key');
+    registerSecret(key.private_key);
+    return key;
+  }
+
+  /** A custom-login ticket for `uid`, signed now (emulator time) as @cloudbase/node-sdk createTicket signs it. */
+  async customTicket(uid: string): Promise<string> {
+    const { ticket } = await this.send<{ ticket: string }>('POST', '/__emulator/custom-tickets', { uid });
+    registerSecret(ticket);
+    return ticket;
+  }
 }

@@ -40,6 +40,19 @@ export const COVERAGE_EXEMPTIONS: readonly CoverageExemption[] = [
     status: '401',
     why: 'the docs list 401 ("the oauth2.0 access token is not correct or expired") with no condition a sign-in can meet: sign-in takes no access token, and the emulator does not invent one',
   },
+  // ---- issue 10: provider sign-in and custom tickets ----
+  {
+    target: 'emulator',
+    operation: 'POST /auth/v1/signin/with/provider',
+    status: '401',
+    why: 'the docs list 401 ("the oauth2.0 access token is not correct or expired") with no condition a sign-in can meet: the sign-in takes a provider token, not an access token, and a bad provider token is the documented 400',
+  },
+  {
+    target: 'emulator',
+    operation: 'GET /auth/v1/provider/uri',
+    status: '4XX',
+    why: 'every refusal the emulator has for this read (a bad redirect_uri, an unknown provider) is the documented 400; it has no rate limit or other undocumented 4xx to show',
+  },
   {
     target: 'emulator',
     operation: 'POST /auth/v1/signin',

@@ -1,8 +1,10 @@
 /**
  * `npm run emulator`: the CloudBase Auth emulator on a local port.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './config.ts';
+import { publicKeyOf, type CustomLoginCredentials } from './custom-tickets.ts';
 import { API_ROUTES, EMULATOR_ROUTES } from './routes.ts';
 import { startEmulator } from './server.ts';
 
@@ -18,6 +20,9 @@ Options:
       --region <name>   region                                  (EMULATOR_REGION, default ${DEFAULTS.region})
       --resend-interval <s>  seconds before a second code to the same phone or email
                         (EMULATOR_RESEND_INTERVAL, default ${DEFAULTS.resendIntervalSeconds}; the test suite uses 0)
+      --custom-login-key <file>  the custom-login private key file (tcb_custom_login.json:
+                        {private_key_id, private_key, env_id}) that signs tickets for /auth/v1/signin/custom
+                        (EMULATOR_CUSTOM_LOGIN_KEY, default: one generated at start; GET /__emulator/custom-login-key)
   -v, --verbose         log every request: method, path (no query) and status
   -h, --help            show this help
 
@@ -28,6 +33,10 @@ Emulator-only endpoints (not part of the API contract):
   GET   /__emulator/config, PATCH {anonymous_enabled, password_login_enabled, resend_interval_seconds, max_verify_attempts}
   POST  /__emulator/provider-tokens {provider_id, provider_user_id?}   a provider token (wx_open, google, github)
   GET   /__emulator/stats                                      store sizes
+  GET   /__emulator/provider/authorize?provider_id&redirect_uri&state[&provider_user_id&name&email]
+                                                               the fake provider: 302 to redirect_uri?code=&state=
+  GET   /__emulator/custom-login-key, POST (rotate)            the custom-login key file
+  POST  /__emulator/custom-tickets {uid}                       a ticket as @cloudbase/node-sdk createTicket makes it
 `;
 
 function fail(problems: string[]): never {
@@ -48,6 +57,7 @@ function parseOptions() {
         'client-id': { type: 'string' },
         region: { type: 'string' },
         'resend-interval': { type: 'string' },
+        'custom-login-key': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -75,8 +85,36 @@ function parseOptions() {
   const resendText = parsed['resend-interval'] ?? env.EMULATOR_RESEND_INTERVAL ?? String(DEFAULTS.resendIntervalSeconds);
   const resendIntervalSeconds = Number(resendText);
   if (!/^\d+$/.test(resendText)) problems.push(`resend interval "${resendText}" must be a whole number of seconds (--resend-interval or EMULATOR_RESEND_INTERVAL)`);
+  const keyFile = parsed['custom-login-key'] ?? env.EMULATOR_CUSTOM_LOGIN_KEY;
+  const customLoginKey = keyFile === undefined ? undefined : readCustomLoginKey(keyFile, envId, problems);
   if (problems.length > 0) fail(problems);
-  return { port, host, envId, clientId, region, resendIntervalSeconds, verbose: parsed.verbose === true };
+  return { port, host, envId, clientId, region, resendIntervalSeconds, customLoginKey, verbose: parsed.verbose === true };
+}
+
+/** The console's key file, checked: the three fields, an RSA private key, the emulator's env. */
+function readCustomLoginKey(file: string, envId: string, problems: string[]): CustomLoginCredentials | undefined {
+  const where = `custom-login key file "${file}" (--custom-login-key or EMULATOR_CUSTOM_LOGIN_KEY)`;
+  let key: Partial<CustomLoginCredentials>;
+  try {
+    key = JSON.parse(readFileSync(file, 'utf8')) as Partial<CustomLoginCredentials>;
+  } catch (error) {
+    problems.push(`${where} cannot be read as JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  const missing = (['private_key_id', 'private_key', 'env_id'] as const).filter((field) => typeof key[field] !== 'string' || key[field] === '');
+  if (missing.length > 0) {
+    problems.push(`${where} lacks ${missing.join(', ')}`);
+    return undefined;
+  }
+  const credentials = key as CustomLoginCredentials;
+  try {
+    publicKeyOf(credentials);
+  } catch {
+    problems.push(`${where}: private_key is not an RSA private key in PEM`);
+    return undefined;
+  }
+  if (credentials.env_id !== envId) problems.push(`${where} belongs to env "${credentials.env_id}", the emulator is env "${envId}" (--env-id)`);
+  return credentials;
 }
 
 async function main(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { CustomLoginCredentials } from './custom-tickets.ts';
+
 /**
  * Emulator configuration. Start-up values (identity, network) are fixed for the process; the
  * behaviour switches in `RuntimeConfig` can be changed at run time through `PATCH /__emulator/config`.
@@ -60,6 +62,12 @@ export interface EmulatorConfig {
   readonly clientId: string;
   readonly region: string;
   readonly maxSessionsPerUser: number;
+  /**
+   * The custom-login private key (`tcb_custom_login.json`: `{private_key_id, private_key, env_id}`) that
+   * signs tickets for POST /auth/v1/signin/custom (--custom-login-key). Absent: one is generated at
+   * first use (GET /__emulator/custom-login-key hands it out).
+   */
+  readonly customLoginKey?: CustomLoginCredentials;
   /** Mutable through `PATCH /__emulator/config`; restored to the start-up values by `POST /__emulator/reset`. */
   runtime: RuntimeConfig;
 }
@@ -74,6 +82,7 @@ export interface ConfigOptions {
   maxVerifyAttempts?: number;
   maxSessionsPerUser?: number;
   captchaRequiredOperations?: readonly string[];
+  customLoginKey?: CustomLoginCredentials;
 }
 
 export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
@@ -93,6 +102,7 @@ export function buildConfig(options: ConfigOptions = {}): EmulatorConfig {
     clientId: options.clientId ?? envId,
     region: options.region ?? DEFAULTS.region,
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULTS.maxSessionsPerUser,
+    ...(options.customLoginKey && { customLoginKey: options.customLoginKey }),
     runtime: initialRuntime(options),
   };
 }

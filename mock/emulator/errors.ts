@@ -125,6 +125,26 @@ export const routeNotFound = (method: string, path: string) => new ApiError(404,
 
 
 // ---- issue 10: errors of the provider family ----
+/**
+ * npm @cloudbase/js-sdk@3.7.0 oauth consts.ts `AuthErrorCode.PROVIDER_ERROR = 4019` ("provider 相关错误",
+ * a provider-related error): an unknown or disabled provider id. Status INFERRED (custom codes answer 400).
+ */
+export const providerError = (description: string) => new ApiError(400, 'provider_error', 4019, description);
+
+/**
+ * docs (https://docs.cloudbase.net/en/openapi/auth/auth-grant-provider-token): `failed_precondition`
+ * "Failed to obtain third-party information"; code 9 per the SDK's AuthErrorCode table. Status INFERRED
+ * (grpc-gateway maps FAILED_PRECONDITION to 400).
+ */
+export const providerInfoUnavailable = (description: string) => new ApiError(400, 'failed_precondition', 9, description);
+
+/**
+ * A custom-login ticket that does not verify (unknown or retired key, bad signature, another env,
+ * expired). The SDK's AuthErrorCode table: `UNAUTHENTICATED = 16` "Token 校验失败" (the token check
+ * failed), which the SDK files under INVALID_CREDENTIALS. Status INFERRED (grpc-gateway: 401). Not a
+ * Bearer operation, so no WWW-Authenticate challenge.
+ */
+export const invalidTicket = (description: string) => new ApiError(401, 'unauthenticated', 16, description);
 
 // ---- issue 10: errors of the captcha / v2 family ----
 

@@ -54,10 +54,13 @@ function fieldOf(departure: Departure): string {
   return departure.pointer.slice(1).split('/').map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
 }
 
-/** The error description of a refused request: each field, the rule it breaks, what it must be and what came. */
+/** The error description of a refused request: each field, the rule it breaks, what it must be and what came (strings described, not echoed). */
 export function describeDepartures(departures: readonly Departure[]): string {
   const requirement = (d: Departure) => (d.expected.startsWith('must ') ? d.expected : `must be ${d.expected}`);
-  const shown = departures.slice(0, 3).map((d) => `${fieldOf(d)}: ${d.rule} (${requirement(d)}; found ${d.actual})`);
+  // A string that came is described, never echoed: the answer must not carry back what the client sent
+  // (a `javascript:` redirect_uri, a mistyped secret).
+  const found = (d: Departure) => (d.actual.startsWith('"') ? `a string of ${Math.max(0, d.actual.length - 2)} characters` : d.actual);
+  const shown = departures.slice(0, 3).map((d) => `${fieldOf(d)}: ${d.rule} (${requirement(d)}; found ${found(d)})`);
   if (departures.length > shown.length) shown.push(`and ${departures.length - shown.length} more`);
   return shown.join('; ');
 }

@@ -19,6 +19,7 @@ import { sendVerification, verifyVerification } from './handlers/verification.ts
 import * as account from './handlers/account.ts';
 
 // ---- issue 10 imports: provider family ----
+import * as providerSignIn from './handlers/provider-signin.ts';
 
 // ---- issue 10 imports: captcha / v2 family ----
 import { createCaptchaData, initCaptcha, listCaptchas, verifyCaptchaData } from './handlers/captcha.ts';
@@ -65,6 +66,11 @@ export const API_ROUTES: readonly Route[] = [
   bearer('DELETE', '/auth/v1/user/authorized/devices/:device_id', account.revokeDevice),
 
   // ---- issue 10: provider sign-in and custom tickets ----
+  open('GET', '/auth/v1/provider/uri', providerSignIn.getProviderUri),
+  open('POST', '/auth/v1/provider/token', providerSignIn.grantProviderToken),
+  open('PATCH', '/auth/v1/provider/token', providerSignIn.patchProviderToken),
+  open('POST', '/auth/v1/signin/with/provider', providerSignIn.signInWithProvider),
+  open('POST', '/auth/v1/signin/custom', providerSignIn.signInCustom),
 
   // ---- issue 10: captcha, /auth/v2 and the rest of the SDK's URL table ----
   open('POST', '/auth/v1/captcha/data', createCaptchaData),
@@ -90,6 +96,11 @@ export const EMULATOR_ROUTES: readonly Route[] = [
   open('POST', '/__emulator/provider-tokens', emulator.createProviderToken),
   open('GET', '/__emulator/stats', emulator.stats),
   open('GET', '/__emulator/captchas', listCaptchas),
+  // ---- issue 10: provider sign-in and custom tickets (the fake provider, custom-login keys and tickets) ----
+  open('GET', '/__emulator/provider/authorize', providerSignIn.fakeAuthorize),
+  open('GET', '/__emulator/custom-login-key', providerSignIn.getCustomLoginKey),
+  open('POST', '/__emulator/custom-login-key', providerSignIn.rotateCustomLoginKey),
+  open('POST', '/__emulator/custom-tickets', providerSignIn.createTicket),
 ];
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];

@@ -10,6 +10,7 @@ import { invalidArgument } from '../errors.ts';
 import { optionalBoolean, optionalNumber, optionalString, readJsonBody, requiredString } from '../request.ts';
 import type { Contact } from '../store.ts';
 import { isKnownProvider, PROVIDERS } from './providers.ts';
+import { resetProviderState } from '../provider-store.ts';
 
 /**
  * A `+` left unencoded in a query string arrives as a space (`?phone_number=+86 138...`);
@@ -46,6 +47,7 @@ export function resetEmulator(emu: EmulatorParts): void {
   emu.clock.reset();
   emu.config.runtime = { ...emu.startupRuntime };
   captchaStore(emu).reset();
+  resetProviderState(emu); // issue 10: provider family
 }
 
 /** `POST /__emulator/reset`: forget every user, session and code; clock and config back to start-up. */
