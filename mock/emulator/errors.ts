@@ -4,7 +4,7 @@
  * Handlers throw these; `toErrorResponse` (wired into Hono's `onError`/`notFound` in app.ts) is the one
  * place that turns them into the API's JSON error body `{error, error_code, error_description}`.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 501;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 501 | 503;
 
 export class ApiError extends Error {
   constructor(
@@ -71,6 +71,17 @@ export const routeNotFound = (method: string, path: string) => new ApiError(404,
 // ---- issue 10: errors of the provider family ----
 
 // ---- issue 10: errors of the captcha / v2 family ----
+
+// ---- issue 12: errors that faults (mock/emulator/faults.ts) answer ----
+
+/** grpc-gateway's 503 for `unavailable` (code 14); the SDK sees a failed request it may retry. */
+export const unavailable = (description = 'the service is unavailable (emulator fault)') => new ApiError(503, 'unavailable', 14, description);
+
+/**
+ * INFERRED: the SDK (@cloudbase/oauth 3.3.3, ErrorType.CAPTCHA_REQUIRED) answers `captcha_required` by
+ * fetching a captcha and sending the request again; the status is not documented (400 picked).
+ */
+export const captchaRequired = (description = 'a captcha is required (emulator fault)') => new ApiError(400, 'captcha_required', 4, description);
 
 export const internal = () => new ApiError(500, 'internal', 13, 'internal emulator error');
 

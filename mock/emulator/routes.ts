@@ -9,6 +9,7 @@ import { invalidArgument, methodNotAllowed, routeNotFound } from './errors.ts';
 import { authenticate } from './handlers/common.ts';
 import { MAX_CLIENT_ID_LENGTH } from './request.ts';
 import * as emulator from './handlers/emulator.ts';
+import * as kit from './handlers/kit.ts';
 import { bindProvider, listProviders, unbindProvider } from './handlers/providers.ts';
 import { signIn, signInAnonymously } from './handlers/signin.ts';
 import { signUp } from './handlers/signup.ts';
@@ -69,6 +70,15 @@ export const EMULATOR_ROUTES: readonly Route[] = [
   open('PATCH', '/__emulator/config', emulator.patchConfig),
   open('POST', '/__emulator/provider-tokens', emulator.createProviderToken),
   open('GET', '/__emulator/stats', emulator.stats),
+  // ---- issue 12: faults, request log, state import/export ----
+  open('GET', '/__emulator/faults', kit.listFaults),
+  open('POST', '/__emulator/faults', kit.addFault),
+  open('DELETE', '/__emulator/faults', kit.clearFaults),
+  open('DELETE', '/__emulator/faults/:id', kit.removeFault),
+  open('GET', '/__emulator/requests', kit.listRequests),
+  open('DELETE', '/__emulator/requests', kit.clearRequests),
+  open('GET', '/__emulator/users/export', kit.exportUsersHandler),
+  open('POST', '/__emulator/users/import', kit.importUsersHandler),
 ];
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];

@@ -44,6 +44,8 @@ export function resetEmulator(emu: EmulatorParts): void {
   emu.store.reset();
   emu.clock.reset();
   emu.config.runtime = { ...emu.startupRuntime };
+  emu.faults.clear();
+  emu.requests.clear();
 }
 
 /** `POST /__emulator/reset`: forget every user, session and code; clock and config back to start-up. */
