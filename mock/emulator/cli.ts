@@ -1,14 +1,16 @@
 /**
- * `npm run emulator`: the CloudBase Auth emulator on a local port.
+ * `npx cloudbase-auth-emulator` (bin/cloudbase-auth-emulator.mjs) and `npm run emulator`: the CloudBase
+ * Auth emulator on a local port.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './config.ts';
+import { readUsersFile, startEmulator, writeRequestReport, writeUsersFile } from './index.ts';
 import { API_ROUTES, EMULATOR_ROUTES } from './routes.ts';
-import { startEmulator } from './server.ts';
 
 const HELP = `CloudBase Auth v2 emulator (stateful, in memory)
 
-Usage: tsx mock/emulator/cli.ts [options]
+Usage: cloudbase-auth-emulator [options]      (in a checkout: npm run emulator -- [options])
 
 Options:
   -p, --port <n>        port to listen on, 0 = any free port   (EMULATOR_PORT, default ${DEFAULTS.port})
@@ -18,6 +20,11 @@ Options:
       --region <name>   region                                  (EMULATOR_REGION, default ${DEFAULTS.region})
       --resend-interval <s>  seconds before a second code to the same phone or email
                         (EMULATOR_RESEND_INTERVAL, default ${DEFAULTS.resendIntervalSeconds}; the test suite uses 0)
+      --import <file>   start with the users of a JSON file (format: examples/users.json)
+      --export-on-exit [file]  on exit, write the registered users there (default: the --import file);
+                        passwords are written as salted hashes, which --import takes back
+      --report <file>   on exit, write every API request received, redacted, with the ways it departs
+                        from the contract (file ending .har: HAR 1.2; else JSON)
   -v, --verbose         log every request: method, path (no query) and status
   -h, --help            show this help
 
@@ -28,6 +35,10 @@ Emulator-only endpoints (not part of the API contract):
   GET   /__emulator/config, PATCH {anonymous_enabled, password_login_enabled, resend_interval_seconds, max_verify_attempts}
   POST  /__emulator/provider-tokens {provider_id, provider_user_id?}   a provider token (wx_open, google, github)
   GET   /__emulator/stats                                      store sizes
+  GET   /__emulator/faults, POST {kind, operation?, count?, ttl_seconds?, ...}, DELETE   faults
+  GET   /__emulator/requests[?format=har], DELETE               the request log, with contract departures
+  GET   /__emulator/users/export, POST /__emulator/users/import  users in and out
+See docs/sdk-authors.md.
 `;
 
 function fail(problems: string[]): never {
@@ -37,11 +48,24 @@ function fail(problems: string[]): never {
   process.exit(2);
 }
 
+/** `--export-on-exit` with no file (last, or followed by another option) exports to the --import file. */
+function withExportDefault(args: string[]): string[] {
+  const at = args.indexOf('--export-on-exit');
+  if (at < 0 || (args[at + 1] !== undefined && !args[at + 1]?.startsWith('-'))) return args;
+  const importAt = args.indexOf('--import');
+  const target = importAt >= 0 ? args[importAt + 1] : undefined;
+  return [...args.slice(0, at + 1), target ?? '', ...args.slice(at + 1)];
+}
+
 function parseOptions() {
   let parsed;
   try {
     parsed = parseArgs({
+      args: withExportDefault(process.argv.slice(2)),
       options: {
+        import: { type: 'string' },
+        'export-on-exit': { type: 'string' },
+        report: { type: 'string' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         'env-id': { type: 'string' },
@@ -75,8 +99,13 @@ function parseOptions() {
   const resendText = parsed['resend-interval'] ?? env.EMULATOR_RESEND_INTERVAL ?? String(DEFAULTS.resendIntervalSeconds);
   const resendIntervalSeconds = Number(resendText);
   if (!/^\d+$/.test(resendText)) problems.push(`resend interval "${resendText}" must be a whole number of seconds (--resend-interval or EMULATOR_RESEND_INTERVAL)`);
+  const importFile = parsed.import;
+  if (importFile !== undefined && !existsSync(importFile)) problems.push(`--import: no file ${importFile}`);
+  const exportFile = parsed['export-on-exit'];
+  if (exportFile === '') problems.push('--export-on-exit needs a file (or --import, whose file it then writes)');
+  if (parsed.report === '') problems.push('--report needs a file');
   if (problems.length > 0) fail(problems);
-  return { port, host, envId, clientId, region, resendIntervalSeconds, verbose: parsed.verbose === true };
+  return { port, host, envId, clientId, region, resendIntervalSeconds, verbose: parsed.verbose === true, importFile, exportFile, reportFile: parsed.report };
 }
 
 async function main(): Promise<void> {
@@ -87,12 +116,21 @@ async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
   let running;
+  let importUsers;
+  if (options.importFile !== undefined) {
+    try {
+      importUsers = readUsersFile(options.importFile);
+    } catch (error) {
+      fail([(error as Error).message]);
+    }
+  }
   try {
-    running = await startEmulator({ ...options, log: options.verbose ? (line) => console.log(line) : undefined });
+    running = await startEmulator({ ...options, importUsers, log: options.verbose ? (line) => console.log(line) : undefined });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail([`port ${options.port} on ${options.host} is already in use; pick another with --port or EMULATOR_PORT`]);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail([`cannot bind host "${options.host}" (--host or EMULATOR_HOST)`]);
+    if (importUsers !== undefined && error instanceof Error && error.message.startsWith('emulator: ')) fail([`--import ${options.importFile}: ${error.message.slice(10)}`]);
     throw error;
   }
 
@@ -107,6 +145,9 @@ async function main(): Promise<void> {
     'Emulator-only:',
     ...EMULATOR_ROUTES.map((r) => `  ${r.method.padEnd(6)} ${url}${r.path}`),
     '',
+    ...(importUsers ? ['', `Imported ${importUsers.users.length} users from ${options.importFile}.`] : []),
+    ...(options.reportFile ? [`On exit: the request log goes to ${options.reportFile}.`] : []),
+    ...(options.exportFile ? [`On exit: the users go to ${options.exportFile}.`] : []),
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
@@ -116,6 +157,19 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     console.log(`\n${signal}: stopping the emulator`);
+    try {
+      if (options.reportFile) {
+        writeRequestReport(running, options.reportFile);
+        const { total, departing } = running.emulator.requests.summary();
+        console.log(`request log: ${total} requests, ${departing} departing from the contract, written to ${options.reportFile}`);
+      }
+      if (options.exportFile) {
+        writeUsersFile(running, options.exportFile);
+        console.log(`users exported to ${options.exportFile}`);
+      }
+    } catch (error) {
+      console.error(`emulator: could not write on exit: ${(error as Error).message}`);
+    }
     running.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -29,12 +29,12 @@ export function readUsersFile(path: string): UsersFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the users file ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read the users file ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
     return JSON.parse(text) as UsersFile;
   } catch (error) {
-    throw new Error(`the users file ${path} is not JSON: ${(error as Error).message}`);
+    throw new Error(`the users file ${path} is not JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -48,7 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Star
   } catch (error) {
     await running.close();
     const description = (error as { description?: string }).description;
-    throw new Error(description ? `emulator: ${description}` : String(error));
+    throw new Error(description ? `emulator: ${description}` : String(error), { cause: error });
   }
   return { ...running, control: createControlClient(running.url) };
 }
