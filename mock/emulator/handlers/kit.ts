@@ -36,6 +36,7 @@ export const clearFaults: PublicHandler = (c, emu) => {
   return c.json({});
 };
 
+/** `DELETE /__emulator/faults/:id`: one request fault off. */
 export const removeFault: PublicHandler = (c, emu) => {
   emu.faults.remove(c.req.param('id') ?? '');
   return c.json({});
@@ -49,6 +50,7 @@ export const listRequests: PublicHandler = (c, emu) => {
   return c.json(emu.requests.summary());
 };
 
+/** `DELETE /__emulator/requests`: empty the request log. */
 export const clearRequests: PublicHandler = (c, emu) => {
   emu.requests.clear();
   return c.json({});
