@@ -23,8 +23,7 @@ function handlerDocs(): Map<string, string> {
     const source = readFileSync(new URL(file, dir), 'utf8');
     for (const match of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const (\w+)/g)) {
       const text = (match[1] ?? '').split('\n').map((line) => line.replace(/^\s*\*\s?/, '')).join(' ');
-      // `METHOD /path ...: what it does` -> `what it does` (the table has the method and path).
-      const sentence = (text.trim().split(/(?<=\.)\s/)[0] ?? '').replace(/^`(GET|POST|PATCH|DELETE) [^`]*`[^:]*:\s*/, '');
+      const sentence = text.trim().split(/(?<=\.)\s/)[0] ?? '';
       docs.set(match[2] ?? '', cell(sentence));
     }
   }
