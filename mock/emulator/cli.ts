@@ -134,24 +134,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const { url } = running;
-  const lines = [
-    `CloudBase Auth emulator listening on ${url}`,
-    `  env id ${options.envId}, client id ${options.clientId}, region ${options.region}`,
-    '',
-    'API:',
-    ...API_ROUTES.map((r) => `  ${r.method.padEnd(6)} ${url}${r.path}${r.auth === 'bearer' ? '  (Bearer)' : ''}`),
-    '',
-    'Emulator-only:',
-    ...EMULATOR_ROUTES.map((r) => `  ${r.method.padEnd(6)} ${url}${r.path}`),
-    '',
-    ...(importUsers ? ['', `Imported ${importUsers.users.length} users from ${options.importFile}.`] : []),
-    ...(options.reportFile ? [`On exit: the request log goes to ${options.reportFile}.`] : []),
-    ...(options.exportFile ? [`On exit: the users go to ${options.exportFile}.`] : []),
-    'Press Ctrl+C to stop.',
-  ];
-  console.log(lines.join('\n'));
-
+  // Ready for Ctrl+C before the URL is out: whoever reads it may stop us at once.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -179,6 +162,24 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  const { url } = running;
+  const lines = [
+    `CloudBase Auth emulator listening on ${url}`,
+    `  env id ${options.envId}, client id ${options.clientId}, region ${options.region}`,
+    '',
+    'API:',
+    ...API_ROUTES.map((r) => `  ${r.method.padEnd(6)} ${url}${r.path}${r.auth === 'bearer' ? '  (Bearer)' : ''}`),
+    '',
+    'Emulator-only:',
+    ...EMULATOR_ROUTES.map((r) => `  ${r.method.padEnd(6)} ${url}${r.path}`),
+    '',
+    ...(importUsers ? [`Imported ${importUsers.users.length} users from ${options.importFile}.`] : []),
+    ...(options.reportFile ? [`On exit: the request log goes to ${options.reportFile}.`] : []),
+    ...(options.exportFile ? [`On exit: the users go to ${options.exportFile}.`] : []),
+    'Press Ctrl+C to stop.',
+  ];
+  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {
