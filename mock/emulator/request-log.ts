@@ -97,23 +97,65 @@ export interface LoggedRequest {
 /** At most this many requests are kept (oldest dropped first), so the log cannot grow without bound. */
 export const MAX_LOGGED_REQUESTS = 5000;
 
+/**
+ * A request as received, before it is judged and redacted. Judging (ajv) and redacting cost more than
+ * answering, so they happen when the log is read, once per entry: the emulator keeps its speed.
+ * The raw entry lives only in memory, like every token the emulator holds.
+ */
+export interface RawRequest {
+  startedMs: number;
+  emulatorTime: number;
+  durationMs: number;
+  method: string;
+  pathAndQuery: string;
+  headers: Record<string, string>;
+  bodyText: string;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseText: string;
+}
+
+/** Judge and redact one raw request. */
+export function renderRequest(seq: number, raw: RawRequest): LoggedRequest {
+  const pathname = raw.pathAndQuery.split('?')[0] ?? '';
+  const body = parsedBody(raw.bodyText);
+  const fault = raw.responseHeaders[FAULT_HEADER];
+  const responseBody = parsedBody(raw.responseText);
+  const operation = operationOf(raw.method, pathname);
+  return {
+    seq,
+    started: new Date(raw.startedMs).toISOString(),
+    emulator_time: raw.emulatorTime,
+    duration_ms: raw.durationMs,
+    method: raw.method,
+    url: redactUrl(raw.pathAndQuery),
+    ...(operation ? { operation } : {}),
+    headers: redactHeaders(raw.headers),
+    ...(body === undefined ? {} : { body: redactJson(body) }),
+    status: fault === 'drop' ? 0 : raw.status,
+    response_headers: redactHeaders(raw.responseHeaders),
+    ...(responseBody === undefined ? {} : { response_body: redactJson(responseBody) }),
+    departures: raw.method === 'OPTIONS' ? [] : checkRequest({ method: raw.method, url: raw.pathAndQuery, headers: raw.headers, body }),
+    ...(fault ? { fault } : {}),
+  };
+}
+
 export class RequestLog {
-  readonly #entries: LoggedRequest[] = [];
+  readonly #entries: { seq: number; raw: RawRequest; rendered?: LoggedRequest }[] = [];
   #seq = 0;
   #dropped = 0;
 
-  add(entry: Omit<LoggedRequest, 'seq'>): LoggedRequest {
-    const logged = { seq: ++this.#seq, ...entry };
-    this.#entries.push(logged);
+  add(raw: RawRequest): void {
+    this.#entries.push({ seq: ++this.#seq, raw });
     if (this.#entries.length > MAX_LOGGED_REQUESTS) {
       this.#entries.shift();
       this.#dropped++;
     }
-    return logged;
   }
 
-  entries(): readonly LoggedRequest[] {
-    return this.#entries;
+  /** Every logged request, judged and redacted. */
+  entries(): LoggedRequest[] {
+    return this.#entries.map((entry) => (entry.rendered ??= renderRequest(entry.seq, entry.raw)));
   }
 
   clear(): void {
@@ -123,12 +165,12 @@ export class RequestLog {
 
   /** `GET /__emulator/requests`: the requests and a count of those that depart from the contract. */
   summary() {
-    const departing = this.#entries.filter((e) => e.departures.length > 0);
+    const requests = this.entries();
     return {
-      total: this.#entries.length,
-      departing: departing.length,
+      total: requests.length,
+      departing: requests.filter((e) => e.departures.length > 0).length,
       dropped_from_log: this.#dropped,
-      requests: [...this.#entries],
+      requests,
     };
   }
 
@@ -139,7 +181,7 @@ export class RequestLog {
       log: {
         version: '1.2',
         creator: { name: 'cloudbase-auth-emulator', version: '0.1.0' },
-        entries: this.#entries.map((e) => {
+        entries: this.entries().map((e) => {
           const url = new URL(e.url, baseUrl);
           const requestText = e.body === undefined ? undefined : typeof e.body === 'string' ? e.body : JSON.stringify(e.body);
           const responseText = e.response_body === undefined ? '' : JSON.stringify(e.response_body);
@@ -210,38 +252,26 @@ export function requestLogMiddleware(log: RequestLog, clock: Clock): MiddlewareH
     const startedMs = Date.now();
     const emulatorTime = clock.now();
     const method = c.req.method;
-    const text = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? '' : await c.req.text();
+    const bodyText = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? '' : await c.req.text();
     const url = new URL(c.req.url);
-    const headers = headersOf(c.req.raw.headers);
-    const body = parsedBody(text);
-    const departures = method === 'OPTIONS' ? [] : checkRequest({ method, url: `${url.pathname}${url.search}`, headers, body });
     let status = 0;
     try {
       await next();
       status = c.res.status;
     } finally {
       const responseHeaders = c.finalized ? headersOf(c.res.headers) : {};
-      const fault = responseHeaders[FAULT_HEADER];
-      let responseBody: unknown;
-      if (c.finalized && status !== 0) {
-        const responseText = await c.res.clone().text().catch(() => '');
-        responseBody = redactJson(parsedBody(responseText));
-      }
-      if (fault === 'drop') status = 0;
+      const responseText = c.finalized && status !== 0 && responseHeaders[FAULT_HEADER] !== 'drop' ? await c.res.clone().text().catch(() => '') : '';
       log.add({
-        started: new Date(startedMs).toISOString(),
-        emulator_time: emulatorTime,
-        duration_ms: Date.now() - startedMs,
+        startedMs,
+        emulatorTime,
+        durationMs: Date.now() - startedMs,
         method,
-        url: redactUrl(`${url.pathname}${url.search}`),
-        operation: operationOf(method, url.pathname),
-        headers: redactHeaders(headers),
-        body: body === undefined ? undefined : redactJson(body),
+        pathAndQuery: `${url.pathname}${url.search}`,
+        headers: headersOf(c.req.raw.headers),
+        bodyText,
         status,
-        response_headers: redactHeaders(responseHeaders),
-        response_body: responseBody,
-        departures,
-        ...(fault ? { fault } : {}),
+        responseHeaders,
+        responseText,
       });
     }
   };

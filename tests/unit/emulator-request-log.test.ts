@@ -106,7 +106,7 @@ describe('the request log', () => {
 
   test('keeps at most MAX_LOGGED_REQUESTS, oldest dropped first', () => {
     const log = new RequestLog();
-    const entry = { started: '', emulator_time: 0, duration_ms: 0, method: 'GET', url: '/', headers: {}, status: 200, response_headers: {}, departures: [] };
+    const entry = { startedMs: 0, emulatorTime: 0, durationMs: 0, method: 'GET', pathAndQuery: '/auth/v1/certs', headers: {}, bodyText: '', status: 200, responseHeaders: {}, responseText: '{}' };
     for (let i = 0; i < MAX_LOGGED_REQUESTS + 3; i++) log.add(entry);
     const summary = log.summary();
     assert.equal(summary.total, MAX_LOGGED_REQUESTS);
