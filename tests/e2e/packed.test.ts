@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -27,6 +27,7 @@ before(async () => {
   await run('mkdir', [app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'sdk-under-test', private: true, type: 'module' }));
   await run(npm, ['install', join(dir, tarball), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
+  assert.ok(existsSync(join(app, 'node_modules/cloudbase-auth-contract/types/index.d.ts')), 'the tarball carries the declarations (prepack)');
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
