@@ -46,17 +46,24 @@ export class EmulatorControlError extends Error {
   }
 }
 
+export interface ControlClientOptions {
+  /** Sent with every control request (e.g. a control token, when the emulator is started with one). */
+  headers?: Record<string, string>;
+}
+
 export class ControlClient {
   readonly url: string;
+  readonly #headers: Record<string, string>;
 
-  constructor(url: string) {
+  constructor(url: string, options: ControlClientOptions = {}) {
     this.url = url.replace(/\/+$/, '');
+    this.#headers = { ...options.headers };
   }
 
   async #send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -155,6 +162,6 @@ export class ControlClient {
   };
 }
 
-export function createControlClient(url: string): ControlClient {
-  return new ControlClient(url);
+export function createControlClient(url: string, options?: ControlClientOptions): ControlClient {
+  return new ControlClient(url, options);
 }

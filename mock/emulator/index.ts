@@ -65,7 +65,7 @@ export function writeUsersFile(running: RunningEmulator, path: string): void {
 }
 
 export { createControlClient, ControlClient, EmulatorControlError } from './control.ts';
-export type { VerificationCode, EmulatorRuntimeConfig, RequestLogSummary, Recipient } from './control.ts';
+export type { VerificationCode, EmulatorRuntimeConfig, RequestLogSummary, Recipient, ControlClientOptions } from './control.ts';
 export { createEmulator } from './app.ts';
 export type { Emulator } from './app.ts';
 export type { RequestFault, RequestFaultSpec, RequestFaultKind, ActionKind } from './faults.ts';
