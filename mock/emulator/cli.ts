@@ -141,10 +141,12 @@ async function main(): Promise<void> {
     closing = true;
     console.log(`\n${signal}: stopping the emulator`);
     try {
+      const { total, departing } = running.emulator.requests.summary();
       if (options.reportFile) {
         writeRequestReport(running, options.reportFile);
-        const { total, departing } = running.emulator.requests.summary();
         console.log(`request log: ${total} requests, ${departing} departing from the contract, written to ${options.reportFile}`);
+      } else if (departing > 0) {
+        console.log(`request log: ${departing} of ${total} requests depart from the contract (GET /__emulator/requests, or --report <file>)`);
       }
       if (options.exportFile) {
         writeUsersFile(running, options.exportFile);
