@@ -4,7 +4,7 @@ import playwright from 'eslint-plugin-playwright';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'test-results/', 'playwright-report/', 'blob-report/'] },
+  { ignores: ['node_modules/', 'reports/', 'test-results/', 'playwright-report/', 'blob-report/', 'types/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +13,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Plain-JavaScript quick starts and test preloads run on Node 20+, which has fetch.
+    files: ['examples/**/*.mjs', 'tests/**/*.mjs'],
+    languageOptions: { globals: { fetch: 'readonly', Request: 'readonly' } },
   },
   {
     files: ['specs/**/*.ts'],

@@ -8,7 +8,9 @@ import { captchaGate } from './captcha.ts';
 import { buildConfig, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
 import type { EmulatorParts } from './context.ts';
 import { payloadTooLarge, routeNotFound, toApiError } from './errors.ts';
+import { Faults, faultsMiddleware, SkewedClock } from './faults.ts';
 import { resetEmulator } from './handlers/emulator.ts';
+import { RequestLog, requestLogMiddleware } from './request-log.ts';
 import { registerRoutes } from './routes.ts';
 import { Store } from './store.ts';
 import { TokenService } from './tokens.ts';
@@ -31,6 +33,8 @@ export interface Emulator {
   clock: Clock;
   config: EmulatorConfig;
   tokens: TokenService;
+  faults: Faults;
+  requests: RequestLog;
   /** Same as `POST /__emulator/reset`. */
   reset(): void;
 }
@@ -85,11 +89,16 @@ function requestLog(log: (line: string) => void): MiddlewareHandler {
 }
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const clock = options.clock ?? new OffsetClock();
+  const baseClock = options.clock ?? new OffsetClock();
+  const faults = new Faults(baseClock);
+  const requests = new RequestLog();
+  // The `clock_skew` fault moves the clock every part sees; fault lifetimes are judged by the base clock.
+  const clock = new SkewedClock(baseClock, () => faults.skewSeconds());
   const config = buildConfig(options);
   const store = new Store(clock, config);
   const tokens = new TokenService(clock);
-  const parts: EmulatorParts = { config, store, clock, tokens, startupRuntime: Object.freeze({ ...config.runtime }) };
+  faults.attach(tokens);
+  const parts: EmulatorParts = { config, store, clock, tokens, startupRuntime: Object.freeze({ ...config.runtime }), faults, requests };
   const reportInternal = options.onInternalError ?? ((error: unknown) => console.error('[emulator] internal error:', error));
 
   const app = new Hono();
@@ -98,6 +107,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.use('*', closeIfBodyUnread);
   app.use('*', limitBody);
   app.use('/auth/*', captchaGate(parts)); // captcha / v2 family: operations switched to demand a captcha
+  app.use('*', requestLogMiddleware(requests, clock));
+  app.use('*', faultsMiddleware(faults));
   registerRoutes(app, parts);
 
   // The one place an error becomes the API's JSON error body.
@@ -109,5 +120,5 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
 
-  return { app, store, clock, config, tokens, reset: () => resetEmulator(parts) };
+  return { app, store, clock, config, tokens, faults, requests, reset: () => resetEmulator(parts) };
 }

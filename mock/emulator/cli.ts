@@ -1,16 +1,17 @@
 /**
- * `npm run emulator`: the CloudBase Auth emulator on a local port.
+ * `npx cloudbase-auth-emulator` (bin/cloudbase-auth-emulator.mjs) and `npm run emulator`: the CloudBase
+ * Auth emulator on a local port.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './config.ts';
 import { publicKeyOf, type CustomLoginCredentials } from './custom-tickets.ts';
+import { readUsersFile, startEmulator, writeRequestReport, writeUsersFile } from './index.ts';
 import { API_ROUTES, EMULATOR_ROUTES } from './routes.ts';
-import { startEmulator } from './server.ts';
 
 const HELP = `CloudBase Auth v2 emulator (stateful, in memory)
 
-Usage: tsx mock/emulator/cli.ts [options]
+Usage: cloudbase-auth-emulator [options]      (in a checkout: npm run emulator -- [options])
 
 Options:
   -p, --port <n>        port to listen on, 0 = any free port   (EMULATOR_PORT, default ${DEFAULTS.port})
@@ -23,6 +24,11 @@ Options:
       --custom-login-key <file>  the custom-login private key file (tcb_custom_login.json:
                         {private_key_id, private_key, env_id}) that signs tickets for /auth/v1/signin/custom
                         (EMULATOR_CUSTOM_LOGIN_KEY, default: one generated at start; GET /__emulator/custom-login-key)
+      --import <file>   start with the users of a JSON file (format: examples/users.json)
+      --export-on-exit [file]  on exit, write the registered users there (default: the --import file);
+                        passwords are written as salted hashes, which --import takes back
+      --report <file>   on exit, write every API request received, redacted, with the ways it departs
+                        from the contract (file ending .har: HAR 1.2; else JSON)
   -v, --verbose         log every request: method, path (no query) and status
   -h, --help            show this help
 
@@ -37,6 +43,10 @@ Emulator-only endpoints (not part of the API contract):
                                                                the fake provider: 302 to redirect_uri?code=&state=
   GET   /__emulator/custom-login-key, POST (rotate)            the custom-login key file
   POST  /__emulator/custom-tickets {uid}                       a ticket as @cloudbase/node-sdk createTicket makes it
+  GET   /__emulator/faults, POST {kind, operation?, count?, ttl_seconds?, ...}, DELETE   faults
+  GET   /__emulator/requests[?format=har], DELETE               the request log, with contract departures
+  GET   /__emulator/users/export, POST /__emulator/users/import  users in and out
+See docs/sdk-authors.md.
 `;
 
 function fail(problems: string[]): never {
@@ -46,11 +56,24 @@ function fail(problems: string[]): never {
   process.exit(2);
 }
 
+/** `--export-on-exit` with no file (last, or followed by another option) exports to the --import file. */
+function withExportDefault(args: string[]): string[] {
+  const at = args.indexOf('--export-on-exit');
+  if (at < 0 || (args[at + 1] !== undefined && !args[at + 1]?.startsWith('-'))) return args;
+  const importAt = args.indexOf('--import');
+  const target = importAt >= 0 ? args[importAt + 1] : undefined;
+  return [...args.slice(0, at + 1), target ?? '', ...args.slice(at + 1)];
+}
+
 function parseOptions() {
   let parsed;
   try {
     parsed = parseArgs({
+      args: withExportDefault(process.argv.slice(2)),
       options: {
+        import: { type: 'string' },
+        'export-on-exit': { type: 'string' },
+        report: { type: 'string' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         'env-id': { type: 'string' },
@@ -87,8 +110,14 @@ function parseOptions() {
   if (!/^\d+$/.test(resendText)) problems.push(`resend interval "${resendText}" must be a whole number of seconds (--resend-interval or EMULATOR_RESEND_INTERVAL)`);
   const keyFile = parsed['custom-login-key'] ?? env.EMULATOR_CUSTOM_LOGIN_KEY;
   const customLoginKey = keyFile === undefined ? undefined : readCustomLoginKey(keyFile, envId, problems);
+
+  const importFile = parsed.import;
+  if (importFile !== undefined && !existsSync(importFile)) problems.push(`--import: no file ${importFile}`);
+  const exportFile = parsed['export-on-exit'];
+  if (exportFile === '') problems.push('--export-on-exit needs a file (or --import, whose file it then writes)');
+  if (parsed.report === '') problems.push('--report needs a file');
   if (problems.length > 0) fail(problems);
-  return { port, host, envId, clientId, region, resendIntervalSeconds, customLoginKey, verbose: parsed.verbose === true };
+  return { port, host, envId, clientId, region, resendIntervalSeconds, customLoginKey, verbose: parsed.verbose === true, importFile, exportFile, reportFile: parsed.report };
 }
 
 /** The console's key file, checked: the three fields, an RSA private key, the emulator's env. */
@@ -125,14 +154,54 @@ async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
   let running;
+  let importUsers;
+  if (options.importFile !== undefined) {
+    try {
+      importUsers = readUsersFile(options.importFile);
+    } catch (error) {
+      fail([(error as Error).message]);
+    }
+  }
   try {
-    running = await startEmulator({ ...options, log: options.verbose ? (line) => console.log(line) : undefined });
+    running = await startEmulator({ ...options, importUsers, log: options.verbose ? (line) => console.log(line) : undefined });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail([`port ${options.port} on ${options.host} is already in use; pick another with --port or EMULATOR_PORT`]);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail([`cannot bind host "${options.host}" (--host or EMULATOR_HOST)`]);
+    if (importUsers !== undefined && error instanceof Error && error.message.startsWith('emulator: ')) fail([`--import ${options.importFile}: ${error.message.slice(10)}`]);
     throw error;
   }
+
+  // Ready for Ctrl+C before the URL is out: whoever reads it may stop us at once.
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`\n${signal}: stopping the emulator`);
+    try {
+      const { total, departing } = running.emulator.requests.summary();
+      if (options.reportFile) {
+        writeRequestReport(running, options.reportFile);
+        console.log(`request log: ${total} requests, ${departing} departing from the contract, written to ${options.reportFile}`);
+      } else if (departing > 0) {
+        console.log(`request log: ${departing} of ${total} requests depart from the contract (GET /__emulator/requests, or --report <file>)`);
+      }
+      if (options.exportFile) {
+        writeUsersFile(running, options.exportFile);
+        console.log(`users exported to ${options.exportFile}`);
+      }
+    } catch (error) {
+      console.error(`emulator: could not write on exit: ${(error as Error).message}`);
+    }
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    // Never hang on shutdown.
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 
   const { url } = running;
   const lines = [
@@ -145,24 +214,12 @@ async function main(): Promise<void> {
     'Emulator-only:',
     ...EMULATOR_ROUTES.map((r) => `  ${r.method.padEnd(6)} ${url}${r.path}`),
     '',
+    ...(importUsers ? [`Imported ${importUsers.users.length} users from ${options.importFile}.`] : []),
+    ...(options.reportFile ? [`On exit: the request log goes to ${options.reportFile}.`] : []),
+    ...(options.exportFile ? [`On exit: the users go to ${options.exportFile}.`] : []),
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    console.log(`\n${signal}: stopping the emulator`);
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-    // Never hang on shutdown.
-    setTimeout(() => process.exit(0), 2000).unref();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -55,6 +55,13 @@ export interface RuntimeConfig {
    * `captcha_required` until the request carries a valid captcha token (mock/emulator/captcha.ts).
    */
   captcha_required_operations: readonly string[];
+  /**
+   * Answer requests whose only departure from the contract is an unknown body field (off by default: 400
+   * invalid_argument, like any departure). On, the emulator behaves like a lenient server and only the
+   * request log (`GET /__emulator/requests`) shows the departure: what an SDK author needs to find the
+   * extras their SDK sends.
+   */
+  tolerate_unknown_fields: boolean;
 }
 
 export interface EmulatorConfig {
@@ -82,6 +89,7 @@ export interface ConfigOptions {
   maxVerifyAttempts?: number;
   maxSessionsPerUser?: number;
   captchaRequiredOperations?: readonly string[];
+  tolerateUnknownFields?: boolean;
   customLoginKey?: CustomLoginCredentials;
 }
 
@@ -92,6 +100,7 @@ export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
     resend_interval_seconds: options.resendIntervalSeconds ?? DEFAULTS.resendIntervalSeconds,
     max_verify_attempts: options.maxVerifyAttempts ?? DEFAULTS.maxVerifyAttempts,
     captcha_required_operations: Object.freeze([...(options.captchaRequiredOperations ?? [])]),
+    tolerate_unknown_fields: options.tolerateUnknownFields ?? false,
   };
 }
 

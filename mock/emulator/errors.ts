@@ -11,7 +11,7 @@
  * Handlers throw these; `toErrorResponse` (wired into Hono's `onError`/`notFound` in app.ts) is the one
  * place that turns them into the API's JSON error body `{error, error_code, error_description}`.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 501;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 501 | 503;
 
 export class ApiError extends Error {
   constructor(
@@ -161,6 +161,12 @@ export const captchaRequired = (description = 'captcha required: solve a captcha
  * table (`ErrorType.CAPTCHA_INVALID`, `AuthErrorCode.CAPTCHA_INVALID = 4002`). Status 400 INFERRED.
  */
 export const captchaInvalid = (description = 'captcha token is invalid or expired') => new ApiError(400, 'captcha_invalid', 4002, description);
+
+// ---- issue 12: errors that faults (mock/emulator/faults.ts) answer ----
+
+/** grpc-gateway's 503 for `unavailable` (code 14); the SDK sees a failed request it may retry. */
+export const unavailable = (description = 'the service is unavailable (emulator fault)') => new ApiError(503, 'unavailable', 14, description);
+
 
 export const internal = () => new ApiError(500, 'internal', 13, 'internal emulator error');
 

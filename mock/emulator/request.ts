@@ -76,9 +76,10 @@ const isCredential = (d: Departure) => d.rule === 'security' || (d.location === 
  * Check the incoming request against the operation's contract (the same JSON Schemas and parameters
  * the suite checks with) and refuse it with 400 invalid_argument, naming each field and rule.
  */
-export async function checkIncoming(c: Context, operation: Operation): Promise<void> {
+export async function checkIncoming(c: Context, operation: Operation, { tolerateUnknownFields = false } = {}): Promise<void> {
   const body = operation.requestSchema !== undefined ? await readJsonBody(c) : undefined;
-  const departures = checkRequest(operation, { method: c.req.method, url: c.req.url, headers: c.req.header(), body }).filter((d) => !isCredential(d));
+  const tolerated = (d: Departure) => isCredential(d) || (tolerateUnknownFields && d.rule === 'additionalProperties');
+  const departures = checkRequest(operation, { method: c.req.method, url: c.req.url, headers: c.req.header(), body }).filter((d) => !tolerated(d));
   if (departures.length > 0) throw invalidArgument(describeDepartures(departures));
 }
 

@@ -9,6 +9,7 @@ import { invalidArgument, methodNotAllowed, routeNotFound } from './errors.ts';
 import { authenticate } from './handlers/common.ts';
 import { checkIncoming, MAX_CLIENT_ID_LENGTH, operationOfRoute } from './request.ts';
 import * as emulator from './handlers/emulator.ts';
+import * as kit from './handlers/kit.ts';
 import { bindProvider, listProviders, unbindProvider } from './handlers/providers.ts';
 import { signIn, signInAnonymously } from './handlers/signin.ts';
 import { signUp } from './handlers/signup.ts';
@@ -101,6 +102,15 @@ export const EMULATOR_ROUTES: readonly Route[] = [
   open('GET', '/__emulator/custom-login-key', providerSignIn.getCustomLoginKey),
   open('POST', '/__emulator/custom-login-key', providerSignIn.rotateCustomLoginKey),
   open('POST', '/__emulator/custom-tickets', providerSignIn.createTicket),
+  // ---- issue 12: faults, request log, state import/export ----
+  open('GET', '/__emulator/faults', kit.listFaults),
+  open('POST', '/__emulator/faults', kit.addFault),
+  open('DELETE', '/__emulator/faults', kit.clearFaults),
+  open('DELETE', '/__emulator/faults/:id', kit.removeFault),
+  open('GET', '/__emulator/requests', kit.listRequests),
+  open('DELETE', '/__emulator/requests', kit.clearRequests),
+  open('GET', '/__emulator/users/export', kit.exportUsersHandler),
+  open('POST', '/__emulator/users/import', kit.importUsersHandler),
 ];
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, ...EMULATOR_ROUTES];
@@ -145,14 +155,14 @@ export function registerRoutes(app: Hono, emu: EmulatorParts): void {
       app.on(route.method, route.path, async (c) => {
         checkCommonParameters(c);
         const caller = await authenticate(c, emu);
-        if (operation) await checkIncoming(c, operation);
+        if (operation) await checkIncoming(c, operation, { tolerateUnknownFields: emu.config.runtime.tolerate_unknown_fields });
         return handler(c, emu, caller);
       });
     } else {
       const handler = route.handler;
       app.on(route.method, route.path, async (c) => {
         if (isApi) checkCommonParameters(c);
-        if (operation) await checkIncoming(c, operation);
+        if (operation) await checkIncoming(c, operation, { tolerateUnknownFields: emu.config.runtime.tolerate_unknown_fields });
         return handler(c, emu);
       });
     }

@@ -43,6 +43,8 @@ export interface User {
 }
 
 export interface NewUser {
+  /** Issue 12 (`--import`): keep the sub of an exported user; a new one is drawn otherwise. */
+  sub?: string;
   username?: string;
   phoneNumber?: string;
   email?: string;
@@ -180,7 +182,8 @@ export class Store {
   createUser(input: NewUser): User {
     this.#maybeSweep();
     const now = this.clock.now();
-    let sub = registeredSub();
+    let sub = input.sub ?? registeredSub();
+    if (input.sub !== undefined && this.#users.has(sub)) throw new Error(`emulator bug: sub ${sub} is already taken`);
     while (this.#users.has(sub)) sub = registeredSub();
     const user: User = {
       sub,
@@ -235,6 +238,11 @@ export class Store {
 
   recordLogin(user: User): void {
     user.lastLoginAt = this.clock.now();
+  }
+
+  /** Every user (issue 12: `--export-on-exit`). */
+  users(): IterableIterator<User> {
+    return this.#users.values();
   }
 
   /** Removes the user, their sessions and everything that points at them. */

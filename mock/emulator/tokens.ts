@@ -43,21 +43,47 @@ export function opaqueToken(prefix: string, bytes = 32): string {
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export class TokenService {
-  readonly kid = randomUUID();
+  // Not readonly: `rotate()` (the `rotate_signing_key` fault) replaces the key pair.
+  kid = randomUUID();
   /** The protected header, encoded once: every token carries the same one, `{alg, kid}` as in the docs example (no `typ`). */
-  readonly #header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: this.kid })).toString('base64url');
+  #header = TokenService.#encodeHeader(this.kid);
   readonly #verified = new Map<string, AccessClaims>();
-  readonly jwks: Jwks;
-  readonly #privateKey: KeyObject;
-  readonly #publicKey: KeyObject;
+  jwks: Jwks;
+  #privateKey: KeyObject;
+  #publicKey: KeyObject;
+  /** Told of every token signed (the `expire_tokens` fault exempts tokens issued after it). */
+  onSigned?: (claims: AccessClaims) => void;
 
   constructor(private readonly clock: Clock) {
     // Generated once: signing then only costs the RSA operation itself.
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.#privateKey = privateKey;
     this.#publicKey = publicKey;
+    this.jwks = TokenService.#jwksOf(publicKey, this.kid);
+  }
+
+  static #encodeHeader(kid: string): string {
+    return Buffer.from(JSON.stringify({ alg: 'RS256', kid })).toString('base64url');
+  }
+
+  static #jwksOf(publicKey: KeyObject, kid: string): Jwks {
     const jwk = publicKey.export({ format: 'jwk' }) as JWK;
-    this.jwks = { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: this.kid, alg: 'RS256', use: 'sig' }] };
+    return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: 'RS256', use: 'sig' }] };
+  }
+
+  /**
+   * A new key pair and kid: tokens signed before fail verification (401, as after a key rotation of
+   * the real service) and `GET /auth/v1/certs` publishes only the new key.
+   */
+  rotate(): string {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.kid = randomUUID();
+    this.#header = TokenService.#encodeHeader(this.kid);
+    this.#privateKey = privateKey;
+    this.#publicKey = publicKey;
+    this.jwks = TokenService.#jwksOf(publicKey, this.kid);
+    this.#verified.clear();
+    return this.kid;
   }
 
   /**
@@ -67,6 +93,7 @@ export class TokenService {
    * SignJWT on this project's 2-core machine; verification stays with jose).
    */
   sign(claims: AccessClaims): Promise<string> {
+    this.onSigned?.(claims);
     const input = `${this.#header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return new Promise((resolve, reject) => {
       signAsync('sha256', Buffer.from(input), this.#privateKey, (error, signature) =>

@@ -24,7 +24,7 @@ export async function authenticate(c: Context, emu: EmulatorParts): Promise<Call
 /** The caller of a live access token, or undefined (dead, expired, forged, foreign, garbage). */
 export async function liveAccessToken(emu: EmulatorParts, token: string): Promise<Caller | undefined> {
   const claims = await emu.tokens.verify(token);
-  if (!claims) return undefined;
+  if (!claims || emu.faults.accessTokenExpired(claims)) return undefined;
   const session = emu.store.getSession(claims.sid);
   if (!session || session.sub !== claims.sub) return undefined;
   const user = emu.store.getUser(claims.sub);

@@ -48,6 +48,8 @@ export function resetEmulator(emu: EmulatorParts): void {
   emu.config.runtime = { ...emu.startupRuntime };
   captchaStore(emu).reset();
   resetProviderState(emu); // issue 10: provider family
+  emu.faults.clear();
+  emu.requests.clear();
 }
 
 /** `POST /__emulator/reset`: forget every user, session and code; clock and config back to start-up. */
@@ -72,7 +74,7 @@ function configView(emu: EmulatorParts) {
 
 export const getConfig: PublicHandler = (c, emu) => c.json(configView(emu));
 
-const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts', 'captcha_required_operations'];
+const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts', 'captcha_required_operations', 'tolerate_unknown_fields'];
 
 function wholeNumber(value: number | undefined, field: string, min: number): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) throw invalidArgument(`${field} must be an integer >= ${min}`);
@@ -88,11 +90,13 @@ export const patchConfig: PublicHandler = async (c, emu) => {
   const passwordLoginEnabled = optionalBoolean(body, 'password_login_enabled');
   const resendInterval = wholeNumber(optionalNumber(body, 'resend_interval_seconds'), 'resend_interval_seconds', 0);
   const maxAttempts = wholeNumber(optionalNumber(body, 'max_verify_attempts'), 'max_verify_attempts', 1);
+  const tolerateUnknownFields = optionalBoolean(body, 'tolerate_unknown_fields');
   const runtime = emu.config.runtime;
   if (anonymousEnabled !== undefined) runtime.anonymous_enabled = anonymousEnabled;
   if (passwordLoginEnabled !== undefined) runtime.password_login_enabled = passwordLoginEnabled;
   if (resendInterval !== undefined) runtime.resend_interval_seconds = resendInterval;
   if (maxAttempts !== undefined) runtime.max_verify_attempts = maxAttempts;
+  if (tolerateUnknownFields !== undefined) runtime.tolerate_unknown_fields = tolerateUnknownFields;
   if (body.captcha_required_operations !== undefined) runtime.captcha_required_operations = Object.freeze(parseCaptchaOperations(body.captcha_required_operations));
   return c.json(configView(emu));
 };
