@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './config.ts';
 import { API_ROUTES, EMULATOR_ROUTES } from './routes.ts';
-import { startEmulator } from './server.ts';
+import { RemoteBindRefused, startEmulator } from './server.ts';
 
 const HELP = `CloudBase Auth v2 emulator (stateful, in memory)
 
@@ -13,6 +13,9 @@ Usage: tsx mock/emulator/cli.ts [options]
 Options:
   -p, --port <n>        port to listen on, 0 = any free port   (EMULATOR_PORT, default ${DEFAULTS.port})
       --host <host>     interface to bind                       (EMULATOR_HOST, default ${DEFAULTS.host})
+      --allow-remote    allow --host to be a non-loopback address (EMULATOR_ALLOW_REMOTE=1); prints a warning
+      --control-token <t>  /__emulator/* then needs x-emulator-token: <t> or Authorization: Bearer <t>
+                        (EMULATOR_CONTROL_TOKEN; recommended with --allow-remote)
       --env-id <id>     environment id (JWT project_id)         (EMULATOR_ENV_ID, default ${DEFAULTS.envId})
       --client-id <id>  default client id (JWT aud)             (EMULATOR_CLIENT_ID, default: the env id)
       --region <name>   region                                  (EMULATOR_REGION, default ${DEFAULTS.region})
@@ -44,6 +47,8 @@ function parseOptions() {
       options: {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        'control-token': { type: 'string' },
         'env-id': { type: 'string' },
         'client-id': { type: 'string' },
         region: { type: 'string' },
@@ -75,8 +80,11 @@ function parseOptions() {
   const resendText = parsed['resend-interval'] ?? env.EMULATOR_RESEND_INTERVAL ?? String(DEFAULTS.resendIntervalSeconds);
   const resendIntervalSeconds = Number(resendText);
   if (!/^\d+$/.test(resendText)) problems.push(`resend interval "${resendText}" must be a whole number of seconds (--resend-interval or EMULATOR_RESEND_INTERVAL)`);
+  const allowRemote = parsed['allow-remote'] === true || env.EMULATOR_ALLOW_REMOTE === '1';
+  const controlToken = parsed['control-token'] ?? env.EMULATOR_CONTROL_TOKEN;
+  if (controlToken !== undefined && controlToken.length < 16) problems.push('the control token must be at least 16 characters (--control-token or EMULATOR_CONTROL_TOKEN)');
   if (problems.length > 0) fail(problems);
-  return { port, host, envId, clientId, region, resendIntervalSeconds, verbose: parsed.verbose === true };
+  return { port, host, envId, clientId, region, resendIntervalSeconds, allowRemote, controlToken, verbose: parsed.verbose === true };
 }
 
 async function main(): Promise<void> {
@@ -90,6 +98,7 @@ async function main(): Promise<void> {
   try {
     running = await startEmulator({ ...options, log: options.verbose ? (line) => console.log(line) : undefined });
   } catch (error) {
+    if (error instanceof RemoteBindRefused) fail([error.message]);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail([`port ${options.port} on ${options.host} is already in use; pick another with --port or EMULATOR_PORT`]);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail([`cannot bind host "${options.host}" (--host or EMULATOR_HOST)`]);
@@ -97,8 +106,14 @@ async function main(): Promise<void> {
   }
 
   const { url } = running;
+  if (running.remote) {
+    console.warn(
+      `WARNING: the emulator listens on ${running.boundAddress}, not loopback: anyone who can reach it can read verification codes and reset its state.` +
+        (options.controlToken ? ' The controls (/__emulator/*) need the control token.' : ' Set --control-token to protect the controls (/__emulator/*).'),
+    );
+  }
   const lines = [
-    `CloudBase Auth emulator listening on ${url}`,
+    `CloudBase Auth emulator listening on http://${running.boundAddress}${url === `http://${running.boundAddress}` ? '' : ` (from this machine: ${url})`}`,
     `  env id ${options.envId}, client id ${options.clientId}, region ${options.region}`,
     '',
     'API:',

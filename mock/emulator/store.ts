@@ -2,11 +2,14 @@
  * The emulator's state, in memory, behind an explicit API. Handlers never touch the maps.
  *
  * Every expiring entry is checked against the clock when it is read, and swept out at most once a
- * minute (emulator time) when something new is written, so memory stays bounded under load.
+ * minute (emulator time) when something new is written. Every store also has a cap (config.ts
+ * DEFAULT_CAPS): a store still full after a sweep answers the API's 429, so memory stays bounded
+ * whatever the load.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from './clock.ts';
-import { LIFETIMES } from './config.ts';
+import { LIFETIMES, type StoreCaps } from './config.ts';
+import { resourceExhausted } from './errors.ts';
 import { opaqueToken } from './tokens.ts';
 
 export type ContactKind = 'phone' | 'email';
@@ -33,6 +36,8 @@ export interface User {
   lastLoginAt?: number;
   /** provider id -> provider user id */
   providers: Map<string, string>;
+  /** Wrong sudo passwords in a row, and until when sudo by password is refused. */
+  passwordFailures?: { count: number; lockedUntil: number };
 }
 
 export interface NewUser {
@@ -60,6 +65,8 @@ export interface Verification {
   expiresAt: number;
   wrongAttempts: number;
   used: boolean;
+  /** A newer code was sent to the same contact: this one no longer verifies. */
+  superseded: boolean;
 }
 
 export interface VerificationToken {
@@ -91,6 +98,7 @@ export interface StoreStats {
   sudo_tokens: number;
   provider_tokens: number;
   anonymous_devices: number;
+  spent_refresh_tokens: number;
 }
 
 const SWEEP_EVERY_SECONDS = 60;
@@ -132,12 +140,14 @@ export class Store {
   readonly #verificationTokens = new Map<string, VerificationToken>();
   readonly #sudoTokens = new Map<string, SudoToken>();
   readonly #providerTokens = new Map<string, ProviderToken>();
+  /** Rotated-out refresh token -> its session, kept until it would have expired, for reuse detection. */
+  readonly #spentRefreshTokens = new Map<string, { sid: string; expiresAt: number }>();
 
   #lastSweep: number;
 
   constructor(
     private readonly clock: Clock,
-    private readonly limits: { maxSessionsPerUser: number },
+    private readonly limits: { maxSessionsPerUser: number; caps: Readonly<StoreCaps> },
   ) {
     this.#lastSweep = clock.now();
   }
@@ -170,6 +180,7 @@ export class Store {
   /** Callers check uniqueness first (to answer 409); a clash here is an emulator bug. */
   createUser(input: NewUser): User {
     this.#maybeSweep();
+    this.#ensureRoom(this.#users, this.limits.caps.users, 'users');
     const now = this.clock.now();
     let sub = registeredSub();
     while (this.#users.has(sub)) sub = registeredSub();
@@ -204,6 +215,7 @@ export class Store {
     const found = existing === undefined ? undefined : this.#users.get(existing);
     if (found) return found;
     this.#maybeSweep();
+    this.#ensureRoom(this.#users, this.limits.caps.users, 'users');
     const now = this.clock.now();
     let sub = anonymousSub();
     while (this.#users.has(sub)) sub = anonymousSub();
@@ -274,6 +286,7 @@ export class Store {
       if (oldest === undefined) break;
       this.endSession(oldest);
     }
+    this.#ensureRoom(this.#sessions, this.limits.caps.sessions, 'sessions');
     const now = this.clock.now();
     const session: Session = {
       sid: opaqueToken('', 12),
@@ -307,12 +320,31 @@ export class Store {
 
   /** facts §C: the refresh token rotates on every refresh; the old one is invalid at once. */
   rotateRefreshToken(session: Session): string {
-    if (session.refreshToken) this.#sidByRefreshToken.delete(session.refreshToken);
+    if (session.refreshToken) {
+      this.#sidByRefreshToken.delete(session.refreshToken);
+      this.#rememberSpent(session.refreshToken, session.sid, session.refreshExpiresAt);
+    }
     // facts §C: refresh tokens look like `m.<base64url>`, at most 128 characters, 31 days.
     session.refreshToken = opaqueToken('m.');
     session.refreshExpiresAt = this.clock.now() + LIFETIMES.refreshToken;
     this.#sidByRefreshToken.set(session.refreshToken, session.sid);
     return session.refreshToken;
+  }
+
+  /** The session a rotated-out refresh token belonged to, if it is still remembered (reuse detection). */
+  sessionOfSpentRefreshToken(refreshToken: string): string | undefined {
+    return this.#live(this.#spentRefreshTokens, refreshToken)?.sid;
+  }
+
+  #rememberSpent(token: string, sid: string, expiresAt: number): void {
+    const spent = this.#spentRefreshTokens;
+    // Only a memory for reuse detection: past the cap the oldest is forgotten (it then reads as unknown).
+    while (spent.size >= this.limits.caps.spentRefreshTokens) {
+      const oldest = spent.keys().next().value;
+      if (oldest === undefined) break;
+      spent.delete(oldest);
+    }
+    spent.set(token, { sid, expiresAt });
   }
 
   endSession(sid: string): void {
@@ -332,8 +364,10 @@ export class Store {
 
   // ---- verifications -----------------------------------------------------------------------
 
+  /** A new code for a contact; the older codes of that contact stop verifying (only the newest counts). */
   createVerification(contact: Contact): Verification {
     this.#maybeSweep();
+    this.#ensureRoom(this.#verifications, this.limits.caps.verifications, 'verification codes');
     const now = this.clock.now();
     const verification: Verification = {
       id: opaqueToken('vid.', 24),
@@ -343,10 +377,12 @@ export class Store {
       expiresAt: now + LIFETIMES.verificationCode,
       wrongAttempts: 0,
       used: false,
+      superseded: false,
     };
     this.#verifications.set(verification.id, verification);
     const key = contactKey(contact);
     const list = this.#verificationsByContact.get(key);
+    for (const older of list ?? []) older.superseded = true;
     if (list) list.push(verification);
     else this.#verificationsByContact.set(key, [verification]);
     return verification;
@@ -380,6 +416,7 @@ export class Store {
 
   issueVerificationToken(contact: Contact): VerificationToken {
     this.#maybeSweep();
+    this.#ensureRoom(this.#verificationTokens, this.limits.caps.tokens, 'verification tokens');
     const entry: VerificationToken = {
       token: opaqueToken('vt.'),
       contact,
@@ -413,6 +450,7 @@ export class Store {
 
   issueSudoToken(sub: string): SudoToken {
     this.#maybeSweep();
+    this.#ensureRoom(this.#sudoTokens, this.limits.caps.tokens, 'sudo tokens');
     const entry: SudoToken = { token: opaqueToken('sudo.'), sub, expiresAt: this.clock.now() + LIFETIMES.sudoToken };
     this.#sudoTokens.set(entry.token, entry);
     return entry;
@@ -422,8 +460,32 @@ export class Store {
     return this.#live(this.#sudoTokens, token);
   }
 
+  /** INFERRED (docs/security.md): a sudo token authorises one sensitive operation. */
+  consumeSudoToken(token: string): void {
+    this.#sudoTokens.delete(token);
+  }
+
+  /** Until when (epoch seconds) sudo by password is refused for this user, or undefined. */
+  passwordLockedUntil(user: User): number | undefined {
+    const lockedUntil = user.passwordFailures?.lockedUntil ?? 0;
+    return lockedUntil > this.clock.now() ? lockedUntil : undefined;
+  }
+
+  /** A wrong sudo password; the `max`-th in a row locks sudo by password for `lockSeconds`. */
+  recordWrongPassword(user: User, max: number, lockSeconds: number): void {
+    const failures = (user.passwordFailures ??= { count: 0, lockedUntil: 0 });
+    if (failures.lockedUntil !== 0 && failures.lockedUntil <= this.clock.now()) failures.count = 0;
+    failures.count += 1;
+    failures.lockedUntil = failures.count >= max ? this.clock.now() + lockSeconds : 0;
+  }
+
+  clearPasswordFailures(user: User): void {
+    user.passwordFailures = undefined;
+  }
+
   issueProviderToken(providerId: string, providerUserId: string): ProviderToken {
     this.#maybeSweep();
+    this.#ensureRoom(this.#providerTokens, this.limits.caps.tokens, 'provider tokens');
     const entry: ProviderToken = {
       token: opaqueToken('pt.'),
       providerId,
@@ -458,6 +520,7 @@ export class Store {
       sudo_tokens: this.#sudoTokens.size,
       provider_tokens: this.#providerTokens.size,
       anonymous_devices: this.#subByDevice.size,
+      spent_refresh_tokens: this.#spentRefreshTokens.size,
     };
   }
 
@@ -477,6 +540,7 @@ export class Store {
       this.#verificationTokens,
       this.#sudoTokens,
       this.#providerTokens,
+      this.#spentRefreshTokens,
     ] as Map<unknown, unknown>[]) {
       map.clear();
     }
@@ -498,6 +562,15 @@ export class Store {
     for (const [token, entry] of this.#verificationTokens) if (entry.expiresAt <= now) this.#verificationTokens.delete(token);
     for (const [token, entry] of this.#sudoTokens) if (entry.expiresAt <= now) this.#sudoTokens.delete(token);
     for (const [token, entry] of this.#providerTokens) if (entry.expiresAt <= now) this.#providerTokens.delete(token);
+    for (const [token, entry] of this.#spentRefreshTokens) if (entry.expiresAt <= now) this.#spentRefreshTokens.delete(token);
+  }
+
+  /** A store at its cap is swept; still full, the API's 429 (never unbounded growth). */
+  #ensureRoom(entries: Map<string, unknown>, cap: number, what: string): void {
+    if (entries.size < cap) return;
+    // At most one sweep per emulator second: a full store must not make every request walk it.
+    if (this.#lastSweep < this.clock.now()) this.sweep();
+    if (entries.size >= cap) throw resourceExhausted(`the emulator holds its maximum of ${cap} ${what}; try again later`);
   }
 
   #maybeSweep(): void {

@@ -2,9 +2,9 @@
  * The signed-in user: profile (facts §A11), sign-out (§A9), sudo (§A14), password change (§A13),
  * deletion (§A12); and password reset without sign-in (§A16).
  */
-import { LIFETIMES } from '../config.ts';
+import { DEFAULTS, LIFETIMES } from '../config.ts';
 import type { BearerHandler, Caller, EmulatorParts, PublicHandler } from '../context.ts';
-import { invalidArgument, invalidPassword, notFound, permissionDenied } from '../errors.ts';
+import { invalidArgument, invalidPassword, notFound, permissionDenied, resourceExhausted } from '../errors.ts';
 import { optionalString, readJsonBody, requiredString } from '../request.ts';
 import type { User } from '../store.ts';
 import { checkPassword, requiredContact, sameContact } from '../validation.ts';
@@ -47,6 +47,8 @@ export const signOut: BearerHandler = async (c, emu, { session }) => {
   if (redirectUri !== undefined) {
     if (!URL.canParse(redirectUri)) throw invalidArgument('redirect_uri must be an absolute URL');
     redirect = new URL(redirectUri);
+    // Echoed to a client that may navigate to it: javascript:, data: and the like never come back.
+    if (redirect.protocol !== 'https:' && redirect.protocol !== 'http:') throw invalidArgument('redirect_uri must be an http or https URL');
     if (state) redirect.searchParams.set('state', state);
   }
   emu.store.endSession(session.sid);
@@ -58,6 +60,7 @@ function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | und
   if (!sudoToken) throw permissionDenied('sudo_token is required');
   const entry = emu.store.getSudoToken(sudoToken);
   if (!entry || entry.sub !== caller.user.sub) throw permissionDenied();
+  emu.store.consumeSudoToken(sudoToken);
 }
 
 export const sudo: BearerHandler = async (c, emu, { user }) => {
@@ -66,7 +69,13 @@ export const sudo: BearerHandler = async (c, emu, { user }) => {
   const verificationToken = optionalString(body, 'verification_token') || undefined;
   if (password !== undefined && verificationToken !== undefined) throw invalidArgument('give password or verification_token, not both');
   if (password !== undefined) {
-    if (!emu.store.passwordMatches(user, password)) throw invalidPassword();
+    const lockedUntil = emu.store.passwordLockedUntil(user);
+    if (lockedUntil !== undefined) throw resourceExhausted(`too many wrong passwords; try again in ${lockedUntil - emu.clock.now()} s`);
+    if (!emu.store.passwordMatches(user, password)) {
+      emu.store.recordWrongPassword(user, DEFAULTS.maxPasswordAttempts, DEFAULTS.passwordLockSeconds);
+      throw invalidPassword();
+    }
+    emu.store.clearPasswordFailures(user);
   } else if (verificationToken !== undefined) {
     const entry = emu.store.getVerificationToken(verificationToken);
     if (!entry) throw invalidArgument('verification_token is invalid, expired or already used');
