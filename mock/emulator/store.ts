@@ -10,6 +10,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { Clock } from './clock.ts';
 import { LIFETIMES, type StoreCaps } from './config.ts';
 import { resourceExhausted } from './errors.ts';
+import { canonicalIdentifier, foldAsciiCase } from './identifiers.ts';
 import { opaqueToken } from './tokens.ts';
 
 export type ContactKind = 'phone' | 'email';
@@ -170,10 +171,13 @@ export class Store {
 
   /** facts §A1: `username` at sign-in may be a username, a phone number or an email address. */
   findUserByLogin(identifier: string): User | undefined {
+    // identifiers.ts: no Unicode case-folding tricks (the Kelvin sign is not a `k`).
+    const id = canonicalIdentifier(identifier);
+    if (id === undefined) return undefined;
     return (
-      this.findUserByUsername(identifier) ??
-      this.findUserByContact({ kind: 'phone', value: identifier }) ??
-      this.findUserByContact({ kind: 'email', value: identifier.toLowerCase() })
+      this.findUserByUsername(id) ??
+      this.findUserByContact({ kind: 'phone', value: id }) ??
+      this.findUserByContact({ kind: 'email', value: foldAsciiCase(id) })
     );
   }
 
@@ -189,7 +193,7 @@ export class Store {
       anonymous: false,
       username: input.username,
       phoneNumber: input.phoneNumber,
-      email: input.email?.toLowerCase(),
+      email: input.email === undefined ? undefined : foldAsciiCase(input.email),
       name: input.name,
       createdAt: now,
       updatedAt: now,

@@ -2,6 +2,7 @@
  * The value rules the emulator enforces (docs/contract-decisions.md "Shapes").
  */
 import { invalidArgument } from './errors.ts';
+import { canonicalIdentifier, foldAsciiCase } from './identifiers.ts';
 import { optionalString, type JsonObject } from './request.ts';
 import type { Contact } from './store.ts';
 
@@ -22,8 +23,8 @@ export function checkPhoneNumber(value: string, field = 'phone_number'): string 
 }
 
 export function checkEmail(value: string, field = 'email'): string {
-  if (value.length > 254 || !EMAIL.test(value)) throw invalidArgument(`${field} is not a valid email address`);
-  return value.toLowerCase();
+  if (value.length > 254 || !EMAIL.test(value) || canonicalIdentifier(value) === undefined) throw invalidArgument(`${field} is not a valid email address`);
+  return foldAsciiCase(value);
 }
 
 export function checkUsername(value: string): string {

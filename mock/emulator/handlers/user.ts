@@ -55,12 +55,16 @@ export const signOut: BearerHandler = async (c, emu, { session }) => {
   return c.json(redirect ? { redirect_uri: redirect.toString() } : {});
 };
 
-/** docs: a sudo_token is bound to its user and lives 900 s; anything else is 403 permission_denied. */
-function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | undefined): void {
+/**
+ * docs: a sudo_token is bound to its user and lives 900 s; anything else is 403 permission_denied.
+ * INFERRED (docs/security.md): it authorises one operation; the caller spends it once the rest of the
+ * request is valid, so a refused request does not cost the user their sudo token.
+ */
+function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | undefined): string {
   if (!sudoToken) throw permissionDenied('sudo_token is required');
   const entry = emu.store.getSudoToken(sudoToken);
   if (!entry || entry.sub !== caller.user.sub) throw permissionDenied();
-  emu.store.consumeSudoToken(sudoToken);
+  return sudoToken;
 }
 
 export const sudo: BearerHandler = async (c, emu, { user }) => {
@@ -93,7 +97,7 @@ export const sudo: BearerHandler = async (c, emu, { user }) => {
 export const updatePassword: BearerHandler = async (c, emu, caller) => {
   const body = await readJsonBody(c);
   const sudoToken = c.req.query('sudo_token') || optionalString(body, 'sudo_token');
-  requireSudo(emu, caller, sudoToken);
+  const sudoTokenToSpend = requireSudo(emu, caller, sudoToken);
   const newPassword = checkPassword(requiredString(body, 'new_password', { maxLength: 1024 }), 'new_password');
   const confirm = optionalString(body, 'confirm_password', { maxLength: 1024 });
   if (confirm !== undefined && confirm !== newPassword) throw invalidArgument('confirm_password does not match new_password');
@@ -101,6 +105,7 @@ export const updatePassword: BearerHandler = async (c, emu, caller) => {
   if (oldPassword !== undefined && caller.user.passwordDigest && !emu.store.passwordMatches(caller.user, oldPassword)) {
     throw invalidPassword('old_password is wrong');
   }
+  emu.store.consumeSudoToken(sudoTokenToSpend);
   emu.store.setPassword(caller.user, newPassword);
   emu.store.endSessionsOf(caller.user.sub, caller.session.sid);
   return c.json({});
@@ -108,7 +113,7 @@ export const updatePassword: BearerHandler = async (c, emu, caller) => {
 
 /** sudo_token in the query (SDK and docs agree). Ends every session of the user. */
 export const deleteMe: BearerHandler = (c, emu, caller) => {
-  requireSudo(emu, caller, c.req.query('sudo_token'));
+  emu.store.consumeSudoToken(requireSudo(emu, caller, c.req.query('sudo_token')));
   emu.store.deleteUser(caller.user.sub);
   return c.json({});
 };
