@@ -102,8 +102,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (hasDotSegment(req.url ?? '')) {
-      res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
-      res.end(jsonError('the request path must not contain "." or ".." segments'));
+      const body = jsonError('the request path must not contain "." or ".." segments');
+      res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+      res.end(body);
       return;
     }
     void honoListener(req, res);
