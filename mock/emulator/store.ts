@@ -215,10 +215,11 @@ export class Store {
 
   /** docs: one device id -> at most one anonymous user. */
   anonymousUserForDevice(deviceId: string): User {
+    // Swept before the look-up, so the session started next is never for a user the sweep just forgot.
+    this.#maybeSweep();
     const existing = this.#subByDevice.get(deviceId);
     const found = existing === undefined ? undefined : this.#users.get(existing);
     if (found) return found;
-    this.#maybeSweep();
     this.#ensureRoom(this.#users, this.limits.caps.users, 'users');
     const now = this.clock.now();
     let sub = anonymousSub();
@@ -555,7 +556,15 @@ export class Store {
   sweep(): void {
     const now = this.clock.now();
     this.#lastSweep = now;
+    // Expired sudo tokens first: deleting a user below looks through the ones left.
+    for (const [token, entry] of this.#sudoTokens) if (entry.expiresAt <= now) this.#sudoTokens.delete(token);
     for (const session of this.#sessions.values()) if (session.refreshExpiresAt <= now) this.endSession(session.sid);
+    // INFERRED: an anonymous user is reachable only through its device id; once it has no session
+    // left and has not signed in for a refresh-token lifetime, it is forgotten (the device would get
+    // a new anonymous user), so a long run of one-off devices cannot grow the store without bound.
+    for (const user of this.#users.values()) {
+      if (user.anonymous && !this.#sidsByUser.has(user.sub) && (user.lastLoginAt ?? user.createdAt) + LIFETIMES.refreshToken <= now) this.deleteUser(user.sub);
+    }
     for (const [key, list] of this.#verificationsByContact) {
       const live = list.filter((v) => v.expiresAt > now);
       if (live.length === list.length) continue;
@@ -564,7 +573,6 @@ export class Store {
       else this.#verificationsByContact.set(key, live);
     }
     for (const [token, entry] of this.#verificationTokens) if (entry.expiresAt <= now) this.#verificationTokens.delete(token);
-    for (const [token, entry] of this.#sudoTokens) if (entry.expiresAt <= now) this.#sudoTokens.delete(token);
     for (const [token, entry] of this.#providerTokens) if (entry.expiresAt <= now) this.#providerTokens.delete(token);
     for (const [token, entry] of this.#spentRefreshTokens) if (entry.expiresAt <= now) this.#spentRefreshTokens.delete(token);
   }

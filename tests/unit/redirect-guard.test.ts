@@ -10,10 +10,18 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import nodeFetch from 'node-fetch';
 import { describeLocation, REDIRECT_HEADER, startRedirectGuard, type RedirectGuard } from '../../mock/redirect-guard.ts';
 import { prismProxyCommand } from '../../mock/servers.ts';
+
+/** node-fetch 2, the client @stoplight/prism-http's forwarder uses (it ships no types). */
+type NodeFetch = (url: string, init?: { method?: string; body?: string; headers?: Record<string, string> }) => Promise<{
+  status: number;
+  json(): Promise<unknown>;
+  headers: { get(name: string): string | null };
+}>;
+const nodeFetch = createRequire(import.meta.url)('node-fetch') as NodeFetch;
 
 const SECRET = 'client-secret-that-must-stay-home';
 
