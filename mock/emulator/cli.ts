@@ -28,9 +28,12 @@ Emulator-only endpoints (not part of the API contract):
   GET   /__emulator/verification-codes?phone_number=|email=   codes sent, newest first
   POST  /__emulator/reset                                      forget all state; clock and config back to start-up
   GET   /__emulator/clock, POST {advance_seconds}              emulator time (epoch seconds), forward only
-  GET   /__emulator/config, PATCH {anonymous_enabled, password_login_enabled, resend_interval_seconds, max_verify_attempts}
+  GET   /__emulator/config, PATCH {anonymous_enabled, password_login_enabled, resend_interval_seconds, max_verify_attempts,
+                               refresh_token_reuse_revokes_session}
   POST  /__emulator/provider-tokens {provider_id, provider_user_id?}   a provider token (wx_open, google, github)
   GET   /__emulator/stats                                      store sizes
+  The controls answer a loopback Host only, refuse cross-site browser requests, and need the control
+  token when one is set (docs/security.md).
 `;
 
 function fail(problems: string[]): never {

@@ -581,11 +581,13 @@ export class Store {
   #ensureRoom(entries: Map<string, unknown>, cap: number, what: string): void {
     if (entries.size < cap) return;
     // At most one sweep per emulator second: a full store must not make every request walk it.
-    if (this.#lastSweep < this.clock.now()) this.sweep();
+    if (this.#lastSweep !== this.clock.now()) this.sweep();
     if (entries.size >= cap) throw resourceExhausted(`the emulator holds its maximum of ${cap} ${what}; try again later`);
   }
 
   #maybeSweep(): void {
-    if (this.clock.now() - this.#lastSweep >= SWEEP_EVERY_SECONDS) this.sweep();
+    const now = this.clock.now();
+    // A clock set back (a reset after an advance) must not postpone sweeping until it catches up.
+    if (now - this.#lastSweep >= SWEEP_EVERY_SECONDS || now < this.#lastSweep) this.sweep();
   }
 }

@@ -294,3 +294,16 @@ describe('item 7: smaller holes', () => {
     assert.equal((await api.call('POST', '/__emulator/clock', { json: { advance_seconds: 3600 } })).body.now, now + 3600);
   });
 });
+
+describe('item 5: sweeping survives a reset after the clock was moved', () => {
+  test('after POST /__emulator/reset following an advance, expired state is still swept', async () => {
+    const api = testEmulator();
+    api.advance(40 * 24 * 3600);
+    assert.equal((await api.call('POST', '/__emulator/reset')).status, 200);
+    for (let i = 0; i < 3; i++) await api.signInAnonymously(`device-reset-${i}-0123456789`);
+    api.advance(40 * 24 * 3600);
+    await api.signInAnonymously('device-reset-x-0123456789');
+    assert.equal(api.emu.store.stats().sessions, 1, 'the three expired sessions were swept');
+    assert.equal(api.emu.store.stats().users, 1, 'and their idle anonymous users forgotten');
+  });
+});

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEmulator } from '../../mock/emulator/app.ts';
-import { MB, runSoak } from '../../scripts/soak.ts';
+import { runSoak } from '../../scripts/soak.ts';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 8_000);
 

@@ -41,8 +41,9 @@ export const listVerificationCodes: PublicHandler = (c, emu) => {
 };
 
 export function resetEmulator(emu: EmulatorParts): void {
-  emu.store.reset();
+  // Clock first: the store notes the time of its last sweep, which must be the reset clock's.
   emu.clock.reset();
+  emu.store.reset();
   emu.config.runtime = { ...emu.startupRuntime };
 }
 
