@@ -23,6 +23,7 @@ import type { Recipient } from '../fixtures/data.ts';
 import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, SUITE_USERNAME_PREFIX } from '../fixtures/live.ts';
 import { previewBody, redactText, registerSecret } from '../fixtures/redact.ts';
 import type { Target } from '../fixtures/targets.ts';
+import { describeLocation, isRedirect, redirectFailureMessage } from '../mock/redirect-guard.ts';
 
 process.env.CONTRACT_TARGET = 'live';
 const force = process.argv.includes('--force');
@@ -55,9 +56,14 @@ async function call(method: string, path: string, options: { data?: unknown; tok
       headers,
       body: options.data === undefined ? undefined : JSON.stringify(options.data),
       signal: AbortSignal.timeout(config.requestTimeoutMs),
+      // Never follow a redirect: fetch would resend the password or token to wherever it points (docs/security.md).
+      redirect: 'manual',
     }).catch((error: Error & { cause?: { code?: string } }) => {
       throw new Error(`${method} ${path}: no answer from ${origin} (${error.cause?.code ?? error.name})`);
     });
+    if (isRedirect(response.status)) {
+      throw new Error(redirectFailureMessage({ method, path, status: response.status, location: describeLocation(response.headers.get('location') ?? undefined, url) }));
+    }
     const text = await response.text();
     let body: Record<string, unknown>;
     try {

@@ -94,6 +94,7 @@ async function call(base: string, method: string, path: string, body?: unknown):
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
+    redirect: 'manual',
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`emulated live: ${method} ${path.split('?')[0]} answered ${response.status}`);
