@@ -73,6 +73,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
  */
 export function hasDotSegment(rawTarget: string): boolean {
   const path = rawTarget.split(/[?#]/, 1)[0] ?? '';
+  if (!/[.%\\]/.test(path)) return false; // the usual path: nothing to look at
   return path
     .split(/\/|\\|%2f|%5c/i)
     .some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
