@@ -582,7 +582,9 @@ export class Store {
     if (entries.size < cap) return;
     // At most one sweep per emulator second: a full store must not make every request walk it.
     if (this.#lastSweep !== this.clock.now()) this.sweep();
-    if (entries.size >= cap) throw resourceExhausted(`the emulator holds its maximum of ${cap} ${what}; try again later`);
+    if (entries.size >= cap) {
+      throw resourceExhausted(`the emulator holds its maximum of ${cap} ${what}; expired ones are swept, POST /__emulator/reset or a restart clears them all`);
+    }
   }
 
   #maybeSweep(): void {
