@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { OffsetClock, type Clock } from './clock.ts';
 import { buildConfig, isLoopbackHost, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
 import type { EmulatorParts } from './context.ts';
-import { ApiError, payloadTooLarge, routeNotFound, toApiError, unauthenticated } from './errors.ts';
+import { payloadTooLarge, permissionDenied, routeNotFound, toApiError, unauthenticated } from './errors.ts';
 import { resetEmulator } from './handlers/emulator.ts';
 import { registerRoutes } from './routes.ts';
 import { Store } from './store.ts';
@@ -84,9 +84,6 @@ const closeIfBodyUnread: MiddlewareHandler = async (c, next) => {
   if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) c.res.headers.set('Connection', 'close');
 };
 
-/** Emulator only: a control request from the wrong place (foreign Host, another site). */
-const controlRefused = (description: string) => new ApiError(403, 'permission_denied', 7, description);
-
 /** The host name of a `Host` header or an `Origin`, without port or brackets; undefined if unparsable. */
 function hostnameOf(value: string, withScheme: boolean): string | undefined {
   try {
@@ -113,11 +110,11 @@ function guardControls(config: EmulatorConfig): MiddlewareHandler {
   return async (c, next) => {
     if (!isControlPath(c.req.path)) return next();
     const hostHeader = c.req.header('host') ?? new URL(c.req.url).host;
-    if (!allowed(hostnameOf(hostHeader, false))) throw controlRefused('the emulator controls answer only a loopback Host (DNS rebinding guard)');
+    if (!allowed(hostnameOf(hostHeader, false))) throw permissionDenied('the emulator controls answer only a loopback Host (DNS rebinding guard)');
     const site = c.req.header('sec-fetch-site');
-    if (site === 'cross-site' || site === 'same-site') throw controlRefused('the emulator controls refuse cross-site browser requests');
+    if (site === 'cross-site' || site === 'same-site') throw permissionDenied('the emulator controls refuse cross-site browser requests');
     const origin = c.req.header('origin');
-    if (origin !== undefined && !allowed(hostnameOf(origin, true))) throw controlRefused('the emulator controls refuse requests from another origin');
+    if (origin !== undefined && !allowed(hostnameOf(origin, true))) throw permissionDenied('the emulator controls refuse requests from another origin');
     if (config.controlToken !== undefined) {
       const given = c.req.header('x-emulator-token') ?? /^Bearer[ \t]+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
       if (given === undefined || !sameSecret(given, config.controlToken)) {
