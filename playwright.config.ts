@@ -5,7 +5,7 @@
  */
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { liveBaseURL, loadConfig, SUITE_PORTS, TARGETS, type TargetName } from './fixtures/config.ts';
-import { emulatorCommand, prismMockCommand, prismProxyCommand, READY_PATH } from './mock/servers.ts';
+import { contractMonitorCommand, emulatorCommand, prismMockCommand, prismProxyCommand, READY_PATH } from './mock/servers.ts';
 
 function projectsOnCommandLine(): string[] {
   const names: string[] = [];
@@ -58,7 +58,8 @@ if (targets.includes('emulator') && !config.emulatorURL) {
 const liveOrigin = liveBaseURL(config.live);
 if (targets.includes('live') && config.monitor && liveOrigin) {
   // The contract monitor: live traffic through `prism proxy --errors`. Ready once it listens (its answers depend on the live origin).
-  const { url: _readyURL, ...monitor } = server('contract monitor (prism proxy)', prismProxyCommand(config.monitorPort, liveOrigin), config.monitorPort);
+  // Prism's upstream is the redirect guard, never the origin: Prism would follow a 307 with the credentials (mock/redirect-guard.ts).
+  const { url: _readyURL, ...monitor } = server('contract monitor (prism proxy + redirect guard)', contractMonitorCommand(config.monitorPort, liveOrigin), config.monitorPort);
   webServer.push({ ...monitor, port: config.monitorPort });
 }
 

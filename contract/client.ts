@@ -276,9 +276,12 @@ export class EmulatorControl {
   ) {}
 
   private async send<T>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown): Promise<T> {
+    // An emulator started with --control-token (docs/security.md) needs it on every control request.
+    const token = process.env.EMULATOR_CONTROL_TOKEN;
     const response = await this.transport(`${this.url}${path}`, {
       method,
-      headers: data === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(data === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { 'x-emulator-token': token } : {}) },
+      redirect: 'manual',
       body: data === undefined ? undefined : JSON.stringify(data),
       signal: AbortSignal.timeout(10_000),
     });

@@ -21,6 +21,14 @@ export function prismProxyCommand(port: number, upstream: string): string {
 }
 
 /**
+ * The contract monitor for a live origin: `prism proxy --errors` behind the redirect guard
+ * (mock/monitor.ts), so no redirect from the origin is ever followed with the request's credentials.
+ */
+export function contractMonitorCommand(port: number, upstream: string): string {
+  return `node --import tsx mock/monitor.ts --port ${port} --upstream ${JSON.stringify(upstream)}`;
+}
+
+/**
  * The stateful emulator. The suite runs it without a resend interval (flows send a second code to
  * the same phone at once); the rate-limit flow switches the interval on through /__emulator/config.
  */

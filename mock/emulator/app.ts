@@ -1,13 +1,14 @@
 /**
  * The emulator as a Hono app, for in-process use (`app.request()`) or behind a server (server.ts).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { OffsetClock, type Clock } from './clock.ts';
 import { captchaGate } from './captcha.ts';
-import { buildConfig, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
+import { buildConfig, isLoopbackHost, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
 import type { EmulatorParts } from './context.ts';
-import { payloadTooLarge, routeNotFound, toApiError } from './errors.ts';
+import { payloadTooLarge, permissionDenied, routeNotFound, toApiError, unauthenticated } from './errors.ts';
 import { Faults, faultsMiddleware, SkewedClock } from './faults.ts';
 import { resetEmulator } from './handlers/emulator.ts';
 import { RequestLog, requestLogMiddleware } from './request-log.ts';
@@ -39,12 +40,21 @@ export interface Emulator {
   reset(): void;
 }
 
-/** CORS for any origin and ANY request header (docs/api-facts.md, "Origins, headers and common parameters": the SDK may send a header named `undefined`). */
+const CONTROL_PREFIX = '/__emulator';
+/** The fake provider's authorize page (handlers/provider-signin.ts). */
+const FAKE_PROVIDER_AUTHORIZE = `${CONTROL_PREFIX}/provider/authorize`;
+const isControlPath = (path: string) => path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+
+/**
+ * CORS for the API: any origin and ANY request header (docs/api-facts.md, "Origins, headers and common parameters": the SDK may send a header named
+ * `undefined`), but no credentials (the API takes Bearer tokens, never cookies). The controls get no
+ * CORS at all: a web page cannot read them.
+ */
 const cors: MiddlewareHandler = async (c, next) => {
+  if (isControlPath(c.req.path)) return next();
   const origin = c.req.header('origin');
   if (origin) {
     c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Allow-Credentials', 'true');
     c.header('Vary', 'Origin');
   } else {
     c.header('Access-Control-Allow-Origin', '*');
@@ -81,6 +91,50 @@ const closeIfBodyUnread: MiddlewareHandler = async (c, next) => {
   if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) c.res.headers.set('Connection', 'close');
 };
 
+/** The host name of a `Host` header or an `Origin`, without port or brackets; undefined if unparsable. */
+function hostnameOf(value: string, withScheme: boolean): string | undefined {
+  try {
+    return new URL(withScheme ? value : `http://${value}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The controls answer only this machine (docs/security.md): a loopback `Host` (or one of the bound
+ * addresses when remote access is allowed) defeats DNS rebinding; a browser request from another site
+ * (`Sec-Fetch-Site`, a foreign `Origin`) is refused; with a control token, the token is required.
+ */
+function guardControls(config: EmulatorConfig): MiddlewareHandler {
+  const allowed = (hostname: string | undefined) =>
+    hostname !== undefined && (isLoopbackHost(hostname) || config.allowedHosts.includes(hostname) || config.allowedHosts.includes(`[${hostname}]`));
+  return async (c, next) => {
+    if (!isControlPath(c.req.path)) return next();
+    const hostHeader = c.req.header('host') ?? new URL(c.req.url).host;
+    if (!allowed(hostnameOf(hostHeader, false))) throw permissionDenied('the emulator controls answer only a loopback Host (DNS rebinding guard)');
+    // The fake provider's authorize page stands in for a third-party site the user's browser is sent to
+    // (a top-level, cross-site navigation with no token): only the Host check applies to it.
+    if (c.req.path === FAKE_PROVIDER_AUTHORIZE) return next();
+    const site = c.req.header('sec-fetch-site');
+    if (site === 'cross-site' || site === 'same-site') throw permissionDenied('the emulator controls refuse cross-site browser requests');
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !allowed(hostnameOf(origin, true))) throw permissionDenied('the emulator controls refuse requests from another origin');
+    if (config.controlToken !== undefined) {
+      const given = c.req.header('x-emulator-token') ?? /^Bearer[ \t]+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      if (given === undefined || !sameSecret(given, config.controlToken)) {
+        throw unauthenticated('the emulator controls need the control token (x-emulator-token or Authorization: Bearer)');
+      }
+    }
+    return next();
+  };
+}
+
 function requestLog(log: (line: string) => void): MiddlewareHandler {
   return async (c, next) => {
     await next();
@@ -103,6 +157,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const app = new Hono();
   if (options.log) app.use('*', requestLog(options.log));
+  app.use('*', guardControls(config));
   app.use('*', cors);
   app.use('*', closeIfBodyUnread);
   app.use('*', limitBody);

@@ -8,6 +8,7 @@ import { DEFAULTS } from './config.ts';
 import { publicKeyOf, type CustomLoginCredentials } from './custom-tickets.ts';
 import { readUsersFile, startEmulator, writeRequestReport, writeUsersFile } from './index.ts';
 import { API_ROUTES, EMULATOR_ROUTES } from './routes.ts';
+import { RemoteBindRefused } from './server.ts';
 
 const HELP = `CloudBase Auth v2 emulator (stateful, in memory)
 
@@ -16,6 +17,9 @@ Usage: cloudbase-auth-emulator [options]      (in a checkout: npm run emulator -
 Options:
   -p, --port <n>        port to listen on, 0 = any free port   (EMULATOR_PORT, default ${DEFAULTS.port})
       --host <host>     interface to bind                       (EMULATOR_HOST, default ${DEFAULTS.host})
+      --allow-remote    allow --host to be a non-loopback address (EMULATOR_ALLOW_REMOTE=1); prints a warning
+      --control-token <t>  /__emulator/* then needs x-emulator-token: <t> or Authorization: Bearer <t>
+                        (EMULATOR_CONTROL_TOKEN; recommended with --allow-remote)
       --env-id <id>     environment id (JWT project_id)         (EMULATOR_ENV_ID, default ${DEFAULTS.envId})
       --client-id <id>  default client id (JWT aud)             (EMULATOR_CLIENT_ID, default: the env id)
       --region <name>   region                                  (EMULATOR_REGION, default ${DEFAULTS.region})
@@ -36,7 +40,8 @@ Emulator-only endpoints (not part of the API contract):
   GET   /__emulator/verification-codes?phone_number=|email=   codes sent, newest first
   POST  /__emulator/reset                                      forget all state; clock and config back to start-up
   GET   /__emulator/clock, POST {advance_seconds}              emulator time (epoch seconds), forward only
-  GET   /__emulator/config, PATCH {anonymous_enabled, password_login_enabled, resend_interval_seconds, max_verify_attempts}
+  GET   /__emulator/config, PATCH {anonymous_enabled, password_login_enabled, resend_interval_seconds, max_verify_attempts,
+                               refresh_token_reuse_revokes_session}
   POST  /__emulator/provider-tokens {provider_id, provider_user_id?}   a provider token (wx_open, google, github)
   GET   /__emulator/stats                                      store sizes
   GET   /__emulator/provider/authorize?provider_id&redirect_uri&state[&provider_user_id&name&email]
@@ -47,6 +52,8 @@ Emulator-only endpoints (not part of the API contract):
   GET   /__emulator/requests[?format=har], DELETE               the request log, with contract departures
   GET   /__emulator/users/export, POST /__emulator/users/import  users in and out
 See docs/sdk-authors.md.
+  The controls answer a loopback Host only, refuse cross-site browser requests, and need the control
+  token when one is set (docs/security.md).
 `;
 
 function fail(problems: string[]): never {
@@ -76,6 +83,8 @@ function parseOptions() {
         report: { type: 'string' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        'control-token': { type: 'string' },
         'env-id': { type: 'string' },
         'client-id': { type: 'string' },
         region: { type: 'string' },
@@ -116,8 +125,14 @@ function parseOptions() {
   const exportFile = parsed['export-on-exit'];
   if (exportFile === '') problems.push('--export-on-exit needs a file (or --import, whose file it then writes)');
   if (parsed.report === '') problems.push('--report needs a file');
+  const allowRemote = parsed['allow-remote'] === true || env.EMULATOR_ALLOW_REMOTE === '1';
+  const controlToken = parsed['control-token'] ?? env.EMULATOR_CONTROL_TOKEN;
+  if (controlToken !== undefined && controlToken.length < 16) problems.push('the control token must be at least 16 characters (--control-token or EMULATOR_CONTROL_TOKEN)');
   if (problems.length > 0) fail(problems);
-  return { port, host, envId, clientId, region, resendIntervalSeconds, customLoginKey, verbose: parsed.verbose === true, importFile, exportFile, reportFile: parsed.report };
+  return {
+    port, host, envId, clientId, region, resendIntervalSeconds, customLoginKey, allowRemote, controlToken,
+    verbose: parsed.verbose === true, importFile, exportFile, reportFile: parsed.report,
+  };
 }
 
 /** The console's key file, checked: the three fields, an RSA private key, the emulator's env. */
@@ -165,6 +180,7 @@ async function main(): Promise<void> {
   try {
     running = await startEmulator({ ...options, importUsers, log: options.verbose ? (line) => console.log(line) : undefined });
   } catch (error) {
+    if (error instanceof RemoteBindRefused) fail([error.message]);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail([`port ${options.port} on ${options.host} is already in use; pick another with --port or EMULATOR_PORT`]);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail([`cannot bind host "${options.host}" (--host or EMULATOR_HOST)`]);
@@ -204,8 +220,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 
   const { url } = running;
+  if (running.remote) {
+    console.warn(
+      `WARNING: the emulator listens on ${running.boundAddress}, not loopback: anyone who can reach it can read verification codes and reset its state.` +
+        (options.controlToken ? ' The controls (/__emulator/*) need the control token.' : ' Set --control-token to protect the controls (/__emulator/*).'),
+    );
+  }
   const lines = [
-    `CloudBase Auth emulator listening on ${url}`,
+    `CloudBase Auth emulator listening on http://${running.boundAddress}${url === `http://${running.boundAddress}` ? '' : ` (from this machine: ${url})`}`,
     `  env id ${options.envId}, client id ${options.clientId}, region ${options.region}`,
     '',
     'API:',

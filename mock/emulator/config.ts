@@ -25,7 +25,58 @@ export const DEFAULTS = {
   maxVerifyAttempts: 5,
   /** Bounds memory when a load test signs one user in again and again: the oldest session ends first. */
   maxSessionsPerUser: 100,
+  /**
+   * INFERRED (docs/api-facts.md "Tokens and JWT claims"): whether the real API revokes the session when
+   * a rotated refresh token is presented again is not documented. Off: the reused token is refused
+   * (invalid_grant) and the session lives on. On (OAuth 2.0 Security BCP, RFC 9700 §4.14.2): the
+   * reuse also ends the session, so the rotated-in token dies too. `PATCH /__emulator/config`.
+   */
+  refreshTokenReuseRevokesSession: false,
+  /** Wrong sudo passwords per user before sudo by password answers 429 for `passwordLockSeconds`. */
+  maxPasswordAttempts: 5,
+  passwordLockSeconds: 900,
 } as const;
+
+/**
+ * The most entries each store holds. Expired entries are swept first; a store still full answers the
+ * API's 429 resource_exhausted (spent refresh tokens, kept only for reuse detection, forget the oldest
+ * instead). Sized so a full emulator stays around 250 MB of heap (measured: about 1.6 KiB per anonymous
+ * user with a session and a spent refresh token), far above what a test run creates.
+ */
+export const DEFAULT_CAPS = {
+  users: 50_000,
+  sessions: 100_000,
+  verifications: 50_000,
+  /** Each of: verification tokens, sudo tokens, provider tokens. */
+  tokens: 50_000,
+  spentRefreshTokens: 100_000,
+} as const;
+
+export type StoreCaps = { -readonly [K in keyof typeof DEFAULT_CAPS]: number };
+
+/** Node's HTTP server limits (slow clients, connection floods); see server.ts. */
+export const DEFAULT_SERVER_LIMITS = {
+  /** Whole request head within this time, or 408 and the connection closes (slowloris). */
+  headersTimeoutMs: 10_000,
+  /** Whole request (head and body) within this time. */
+  requestTimeoutMs: 30_000,
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: 5_000,
+  /** Requests on one keep-alive connection before the server asks the client to open another. */
+  maxRequestsPerSocket: 1_000,
+  /** Open connections; more are dropped at once. */
+  maxConnections: 512,
+} as const;
+
+export type ServerLimits = { -readonly [K in keyof typeof DEFAULT_SERVER_LIMITS]: number };
+
+/** Loopback names and addresses: the only `Host` the controls answer unless remote access is allowed. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'] as const;
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return (LOOPBACK_HOSTS as readonly string[]).includes(h) || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
 
 /** Lifetimes in seconds (docs/api-facts.md, "Tokens and JWT claims"; docs/api-facts.md, "Verification codes, phone numbers, usernames and passwords"). */
 export const LIFETIMES = {
@@ -62,6 +113,8 @@ export interface RuntimeConfig {
    * extras their SDK sends.
    */
   tolerate_unknown_fields: boolean;
+  /** See DEFAULTS.refreshTokenReuseRevokesSession. */
+  refresh_token_reuse_revokes_session: boolean;
 }
 
 export interface EmulatorConfig {
@@ -75,6 +128,16 @@ export interface EmulatorConfig {
    * first use (GET /__emulator/custom-login-key hands it out).
    */
   readonly customLoginKey?: CustomLoginCredentials;
+  /** JWT `iss`: fixed by configuration, never taken from the request's Host header. */
+  readonly issuer: string;
+  readonly caps: Readonly<StoreCaps>;
+  /**
+   * `Authorization: Bearer <token>` or `x-emulator-token: <token>` required on `/__emulator/*` when set.
+   * Never logged or printed.
+   */
+  readonly controlToken?: string;
+  /** Remote access was allowed at start-up (`--allow-remote`): the controls then also answer the Host names in `allowedHosts`. */
+  readonly allowedHosts: readonly string[];
   /** Mutable through `PATCH /__emulator/config`; restored to the start-up values by `POST /__emulator/reset`. */
   runtime: RuntimeConfig;
 }
@@ -91,6 +154,13 @@ export interface ConfigOptions {
   captchaRequiredOperations?: readonly string[];
   tolerateUnknownFields?: boolean;
   customLoginKey?: CustomLoginCredentials;
+  refreshTokenReuseRevokesSession?: boolean;
+  /** Default `http://<env id>.<region>.tcb-api.tencentcloudapi.com`, the form real tokens carry. */
+  issuer?: string;
+  caps?: Partial<StoreCaps>;
+  controlToken?: string;
+  /** Extra `Host` values the controls accept (the bound address when remote access is allowed). */
+  allowedHosts?: readonly string[];
 }
 
 export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
@@ -101,15 +171,21 @@ export function initialRuntime(options: ConfigOptions = {}): RuntimeConfig {
     max_verify_attempts: options.maxVerifyAttempts ?? DEFAULTS.maxVerifyAttempts,
     captcha_required_operations: Object.freeze([...(options.captchaRequiredOperations ?? [])]),
     tolerate_unknown_fields: options.tolerateUnknownFields ?? false,
+    refresh_token_reuse_revokes_session: options.refreshTokenReuseRevokesSession ?? DEFAULTS.refreshTokenReuseRevokesSession,
   };
 }
 
 export function buildConfig(options: ConfigOptions = {}): EmulatorConfig {
   const envId = options.envId ?? DEFAULTS.envId;
+  const region = options.region ?? DEFAULTS.region;
   return {
     envId,
     clientId: options.clientId ?? envId,
-    region: options.region ?? DEFAULTS.region,
+    region,
+    issuer: options.issuer ?? `http://${envId}.${region}.tcb-api.tencentcloudapi.com`,
+    caps: { ...DEFAULT_CAPS, ...options.caps },
+    controlToken: options.controlToken || undefined,
+    allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase()),
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULTS.maxSessionsPerUser,
     ...(options.customLoginKey && { customLoginKey: options.customLoginKey }),
     runtime: initialRuntime(options),

@@ -50,7 +50,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Star
     const description = (error as { description?: string }).description;
     throw new Error(description ? `emulator: ${description}` : String(error), { cause: error });
   }
-  return { ...running, control: createControlClient(running.url) };
+  // With a control token (docs/security.md) the control client sends it on every call.
+  const token = rest.controlToken;
+  return { ...running, control: createControlClient(running.url, token ? { headers: { 'x-emulator-token': token } } : {}) };
 }
 
 /** Write the request log (`.har` -> HAR 1.2, else the JSON of `GET /__emulator/requests`). */

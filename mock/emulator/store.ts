@@ -2,11 +2,15 @@
  * The emulator's state, in memory, behind an explicit API. Handlers never touch the maps.
  *
  * Every expiring entry is checked against the clock when it is read, and swept out at most once a
- * minute (emulator time) when something new is written, so memory stays bounded under load.
+ * minute (emulator time) when something new is written. Every store also has a cap (config.ts
+ * DEFAULT_CAPS): a store still full after a sweep answers the API's 429, so memory stays bounded
+ * whatever the load.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from './clock.ts';
-import { LIFETIMES } from './config.ts';
+import { LIFETIMES, type StoreCaps } from './config.ts';
+import { resourceExhausted } from './errors.ts';
+import { canonicalIdentifier, foldAsciiCase } from './identifiers.ts';
 import { opaqueToken } from './tokens.ts';
 
 export type ContactKind = 'phone' | 'email';
@@ -40,6 +44,8 @@ export interface User {
   zoneinfo?: string;
   /** provider id -> provider user id */
   providers: Map<string, string>;
+  /** Wrong sudo passwords in a row, and until when sudo by password is refused. */
+  passwordFailures?: { count: number; lockedUntil: number };
 }
 
 export interface NewUser {
@@ -71,6 +77,8 @@ export interface Verification {
   expiresAt: number;
   wrongAttempts: number;
   used: boolean;
+  /** A newer code was sent to the same contact: this one no longer verifies. */
+  superseded: boolean;
 }
 
 export interface VerificationToken {
@@ -102,6 +110,7 @@ export interface StoreStats {
   sudo_tokens: number;
   provider_tokens: number;
   anonymous_devices: number;
+  spent_refresh_tokens: number;
 }
 
 const SWEEP_EVERY_SECONDS = 60;
@@ -143,12 +152,14 @@ export class Store {
   readonly #verificationTokens = new Map<string, VerificationToken>();
   readonly #sudoTokens = new Map<string, SudoToken>();
   readonly #providerTokens = new Map<string, ProviderToken>();
+  /** Rotated-out refresh token -> its session, kept until it would have expired, for reuse detection. */
+  readonly #spentRefreshTokens = new Map<string, { sid: string; expiresAt: number }>();
 
   #lastSweep: number;
 
   constructor(
     private readonly clock: Clock,
-    private readonly limits: { maxSessionsPerUser: number },
+    private readonly limits: { maxSessionsPerUser: number; caps: Readonly<StoreCaps> },
   ) {
     this.#lastSweep = clock.now();
   }
@@ -171,16 +182,20 @@ export class Store {
 
   /** docs https://docs.cloudbase.net/http-api/auth/auth-sign-in: `username` at sign-in may be a username, a phone number or an email address. */
   findUserByLogin(identifier: string): User | undefined {
+    // identifiers.ts: no Unicode case-folding tricks (the Kelvin sign is not a `k`).
+    const id = canonicalIdentifier(identifier);
+    if (id === undefined) return undefined;
     return (
-      this.findUserByUsername(identifier) ??
-      this.findUserByContact({ kind: 'phone', value: identifier }) ??
-      this.findUserByContact({ kind: 'email', value: identifier.toLowerCase() })
+      this.findUserByUsername(id) ??
+      this.findUserByContact({ kind: 'phone', value: id }) ??
+      this.findUserByContact({ kind: 'email', value: foldAsciiCase(id) })
     );
   }
 
   /** Callers check uniqueness first (to answer 409); a clash here is an emulator bug. */
   createUser(input: NewUser): User {
     this.#maybeSweep();
+    this.#ensureRoom(this.#users, this.limits.caps.users, 'users');
     const now = this.clock.now();
     let sub = input.sub ?? registeredSub();
     if (input.sub !== undefined && this.#users.has(sub)) throw new Error(`emulator bug: sub ${sub} is already taken`);
@@ -190,7 +205,7 @@ export class Store {
       anonymous: false,
       username: input.username,
       phoneNumber: input.phoneNumber,
-      email: input.email?.toLowerCase(),
+      email: input.email === undefined ? undefined : foldAsciiCase(input.email),
       name: input.name,
       createdAt: now,
       updatedAt: now,
@@ -212,10 +227,12 @@ export class Store {
 
   /** docs: one device id -> at most one anonymous user. */
   anonymousUserForDevice(deviceId: string): User {
+    // Swept before the look-up, so the session started next is never for a user the sweep just forgot.
+    this.#maybeSweep();
     const existing = this.#subByDevice.get(deviceId);
     const found = existing === undefined ? undefined : this.#users.get(existing);
     if (found) return found;
-    this.#maybeSweep();
+    this.#ensureRoom(this.#users, this.limits.caps.users, 'users');
     const now = this.clock.now();
     let sub = anonymousSub();
     while (this.#users.has(sub)) sub = anonymousSub();
@@ -291,6 +308,7 @@ export class Store {
       if (oldest === undefined) break;
       this.endSession(oldest);
     }
+    this.#ensureRoom(this.#sessions, this.limits.caps.sessions, 'sessions');
     const now = this.clock.now();
     const session: Session = {
       sid: opaqueToken('', 12),
@@ -325,12 +343,31 @@ export class Store {
 
   /** docs/api-facts.md, "Tokens and JWT claims": the refresh token rotates on every refresh; the old one is invalid at once. */
   rotateRefreshToken(session: Session): string {
-    if (session.refreshToken) this.#sidByRefreshToken.delete(session.refreshToken);
+    if (session.refreshToken) {
+      this.#sidByRefreshToken.delete(session.refreshToken);
+      this.#rememberSpent(session.refreshToken, session.sid, session.refreshExpiresAt);
+    }
     // docs/api-facts.md, "Tokens and JWT claims": refresh tokens look like `m.<base64url>`, at most 128 characters, 31 days.
     session.refreshToken = opaqueToken('m.');
     session.refreshExpiresAt = this.clock.now() + LIFETIMES.refreshToken;
     this.#sidByRefreshToken.set(session.refreshToken, session.sid);
     return session.refreshToken;
+  }
+
+  /** The session a rotated-out refresh token belonged to, if it is still remembered (reuse detection). */
+  sessionOfSpentRefreshToken(refreshToken: string): string | undefined {
+    return this.#live(this.#spentRefreshTokens, refreshToken)?.sid;
+  }
+
+  #rememberSpent(token: string, sid: string, expiresAt: number): void {
+    const spent = this.#spentRefreshTokens;
+    // Only a memory for reuse detection: past the cap the oldest is forgotten (it then reads as unknown).
+    while (spent.size >= this.limits.caps.spentRefreshTokens) {
+      const oldest = spent.keys().next().value;
+      if (oldest === undefined) break;
+      spent.delete(oldest);
+    }
+    spent.set(token, { sid, expiresAt });
   }
 
   endSession(sid: string): void {
@@ -386,8 +423,10 @@ export class Store {
 
   // ---- verifications -----------------------------------------------------------------------
 
+  /** A new code for a contact; the older codes of that contact stop verifying (only the newest counts). */
   createVerification(contact: Contact): Verification {
     this.#maybeSweep();
+    this.#ensureRoom(this.#verifications, this.limits.caps.verifications, 'verification codes');
     const now = this.clock.now();
     const verification: Verification = {
       id: opaqueToken('vid.', 24),
@@ -397,10 +436,12 @@ export class Store {
       expiresAt: now + LIFETIMES.verificationCode,
       wrongAttempts: 0,
       used: false,
+      superseded: false,
     };
     this.#verifications.set(verification.id, verification);
     const key = contactKey(contact);
     const list = this.#verificationsByContact.get(key);
+    for (const older of list ?? []) older.superseded = true;
     if (list) list.push(verification);
     else this.#verificationsByContact.set(key, [verification]);
     return verification;
@@ -434,6 +475,7 @@ export class Store {
 
   issueVerificationToken(contact: Contact): VerificationToken {
     this.#maybeSweep();
+    this.#ensureRoom(this.#verificationTokens, this.limits.caps.tokens, 'verification tokens');
     const entry: VerificationToken = {
       token: opaqueToken('vt.'),
       contact,
@@ -467,6 +509,7 @@ export class Store {
 
   issueSudoToken(sub: string): SudoToken {
     this.#maybeSweep();
+    this.#ensureRoom(this.#sudoTokens, this.limits.caps.tokens, 'sudo tokens');
     const entry: SudoToken = { token: opaqueToken('sudo.'), sub, expiresAt: this.clock.now() + LIFETIMES.sudoToken };
     this.#sudoTokens.set(entry.token, entry);
     return entry;
@@ -476,8 +519,32 @@ export class Store {
     return this.#live(this.#sudoTokens, token);
   }
 
+  /** INFERRED (docs/security.md): a sudo token authorises one sensitive operation. */
+  consumeSudoToken(token: string): void {
+    this.#sudoTokens.delete(token);
+  }
+
+  /** Until when (epoch seconds) sudo by password is refused for this user, or undefined. */
+  passwordLockedUntil(user: User): number | undefined {
+    const lockedUntil = user.passwordFailures?.lockedUntil ?? 0;
+    return lockedUntil > this.clock.now() ? lockedUntil : undefined;
+  }
+
+  /** A wrong sudo password; the `max`-th in a row locks sudo by password for `lockSeconds`. */
+  recordWrongPassword(user: User, max: number, lockSeconds: number): void {
+    const failures = (user.passwordFailures ??= { count: 0, lockedUntil: 0 });
+    if (failures.lockedUntil !== 0 && failures.lockedUntil <= this.clock.now()) failures.count = 0;
+    failures.count += 1;
+    failures.lockedUntil = failures.count >= max ? this.clock.now() + lockSeconds : 0;
+  }
+
+  clearPasswordFailures(user: User): void {
+    user.passwordFailures = undefined;
+  }
+
   issueProviderToken(providerId: string, providerUserId: string): ProviderToken {
     this.#maybeSweep();
+    this.#ensureRoom(this.#providerTokens, this.limits.caps.tokens, 'provider tokens');
     const entry: ProviderToken = {
       token: opaqueToken('pt.'),
       providerId,
@@ -512,6 +579,7 @@ export class Store {
       sudo_tokens: this.#sudoTokens.size,
       provider_tokens: this.#providerTokens.size,
       anonymous_devices: this.#subByDevice.size,
+      spent_refresh_tokens: this.#spentRefreshTokens.size,
     };
   }
 
@@ -531,6 +599,7 @@ export class Store {
       this.#verificationTokens,
       this.#sudoTokens,
       this.#providerTokens,
+      this.#spentRefreshTokens,
     ] as Map<unknown, unknown>[]) {
       map.clear();
     }
@@ -541,7 +610,15 @@ export class Store {
   sweep(): void {
     const now = this.clock.now();
     this.#lastSweep = now;
+    // Expired sudo tokens first: deleting a user below looks through the ones left.
+    for (const [token, entry] of this.#sudoTokens) if (entry.expiresAt <= now) this.#sudoTokens.delete(token);
     for (const session of this.#sessions.values()) if (session.refreshExpiresAt <= now) this.endSession(session.sid);
+    // INFERRED: an anonymous user is reachable only through its device id; once it has no session
+    // left and has not signed in for a refresh-token lifetime, it is forgotten (the device would get
+    // a new anonymous user), so a long run of one-off devices cannot grow the store without bound.
+    for (const user of this.#users.values()) {
+      if (user.anonymous && !this.#sidsByUser.has(user.sub) && (user.lastLoginAt ?? user.createdAt) + LIFETIMES.refreshToken <= now) this.deleteUser(user.sub);
+    }
     for (const [key, list] of this.#verificationsByContact) {
       const live = list.filter((v) => v.expiresAt > now);
       if (live.length === list.length) continue;
@@ -550,11 +627,23 @@ export class Store {
       else this.#verificationsByContact.set(key, live);
     }
     for (const [token, entry] of this.#verificationTokens) if (entry.expiresAt <= now) this.#verificationTokens.delete(token);
-    for (const [token, entry] of this.#sudoTokens) if (entry.expiresAt <= now) this.#sudoTokens.delete(token);
     for (const [token, entry] of this.#providerTokens) if (entry.expiresAt <= now) this.#providerTokens.delete(token);
+    for (const [token, entry] of this.#spentRefreshTokens) if (entry.expiresAt <= now) this.#spentRefreshTokens.delete(token);
+  }
+
+  /** A store at its cap is swept; still full, the API's 429 (never unbounded growth). */
+  #ensureRoom(entries: Map<string, unknown>, cap: number, what: string): void {
+    if (entries.size < cap) return;
+    // At most one sweep per emulator second: a full store must not make every request walk it.
+    if (this.#lastSweep !== this.clock.now()) this.sweep();
+    if (entries.size >= cap) {
+      throw resourceExhausted(`the emulator holds its maximum of ${cap} ${what}; expired ones are swept, POST /__emulator/reset or a restart clears them all`);
+    }
   }
 
   #maybeSweep(): void {
-    if (this.clock.now() - this.#lastSweep >= SWEEP_EVERY_SECONDS) this.sweep();
+    const now = this.clock.now();
+    // A clock set back (a reset after an advance) must not postpone sweeping until it catches up.
+    if (now - this.#lastSweep >= SWEEP_EVERY_SECONDS || now < this.#lastSweep) this.sweep();
   }
 }

@@ -33,14 +33,14 @@ export class EmulatorClient {
   constructor(readonly emu: Emulator) {
     const inProcess: FetchLike = (url, init) => emu.app.request(url, init);
     this.api = new ContractClient({
-      baseURL: 'http://emulator.test',
+      baseURL: 'http://127.0.0.1',
       fetch: inProcess,
       onAnswer: (answer) => {
         const [method = '', path = ''] = answer.operation.split(' ');
         this.answers.push({ method, path, answer: { status: answer.status, headers: new Headers(answer.headers), body: answer.body, text: answer.text } });
       },
     });
-    this.control = new EmulatorControl('http://emulator.test', inProcess);
+    this.control = new EmulatorControl('http://127.0.0.1', inProcess);
   }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {

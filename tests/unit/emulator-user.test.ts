@@ -124,8 +124,10 @@ describe('PATCH /auth/v1/user/contact', () => {
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body, {});
     assert.equal((await me(user.access_token)).email, 'bind@example.com');
-    // The verification token is single-use.
-    assertError(await api.call('PATCH', '/auth/v1/user/contact', { token: user.access_token, json: { email: 'bind@example.com', sudo_token: sudo, verification_token: vt } }), 400, 'invalid_argument');
+    // The sudo token and the verification token are both single-use.
+    assertError(await api.call('PATCH', '/auth/v1/user/contact', { token: user.access_token, json: { email: 'bind@example.com', sudo_token: sudo, verification_token: vt } }), 403, 'permission_denied');
+    const again = await api.sudoToken(user.access_token);
+    assertError(await api.call('PATCH', '/auth/v1/user/contact', { token: user.access_token, json: { email: 'bind@example.com', sudo_token: again, verification_token: vt } }), 400, 'invalid_argument');
   });
 
   test('without a valid sudo token it is refused with 403 permission_denied', async () => {

@@ -129,13 +129,13 @@ type ConflictResolution = 'DEFAULT' | 'DELETE_ACCOUNT_TRANSFER' | 'TRANSFER';
  * `PATCH /auth/v1/user/contact` (the SDK's `editContact`, `bindPhoneNumber`, `bindEmail`): bind or
  * change the phone number or email, with a sudo token and a verification token for the new value.
  * `conflict_resolution` ([OAUTH] models.ts EditContactRequest): DEFAULT refuses a value another account
- * holds (409); DELETE_ACCOUNT_TRANSFER deletes that account and takes the value; TRANSFER takes the value
+ * holds (400 failed_precondition); DELETE_ACCOUNT_TRANSFER deletes that account and takes the value; TRANSFER takes the value
  * and deletes the other account only if it is left with no way to sign in.
  */
 export const editContact: BearerHandler = async (c, emu, caller) => {
   const { user } = caller;
   const body = await readJsonBody(c);
-  requireSudo(emu, caller, str(body, 'sudo_token'));
+  const sudoTokenToSpend = requireSudo(emu, caller, str(body, 'sudo_token'));
   const phone = str(body, 'phone_number');
   const email = str(body, 'email');
   const contact = phone !== undefined ? contactOf('phone', phone) : email !== undefined ? contactOf('email', email) : undefined;
@@ -152,6 +152,7 @@ export const editContact: BearerHandler = async (c, emu, caller) => {
   if (holder && resolution === 'DEFAULT') throw failedPrecondition(`this ${contact.kind === 'phone' ? 'phone number' : 'email'} is already bound to another account`);
 
   emu.store.consumeVerificationToken(verificationToken);
+  emu.store.consumeSudoToken(sudoTokenToSpend); // single use (docs/security.md), spent once the request is valid
   if (holder) {
     emu.store.changeContact(holder, contact.kind, undefined);
     const canSignIn = holder.passwordDigest !== undefined || holder.phoneNumber !== undefined || holder.email !== undefined || holder.providers.size > 0;

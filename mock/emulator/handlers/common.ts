@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { LIFETIMES } from '../config.ts';
 import type { Caller, EmulatorParts } from '../context.ts';
 import { unauthenticated } from '../errors.ts';
-import { bearerToken, clientIdOf, originOf } from '../request.ts';
+import { bearerToken, clientIdOf } from '../request.ts';
 import type { Session, User } from '../store.ts';
 import { opaqueToken, type AccessClaims } from '../tokens.ts';
 
@@ -50,7 +50,7 @@ export async function tokenResponse(c: Context, emu: EmulatorParts, user: User, 
   const scope = tokenScopeOf(user);
   const providerType = providerTypeOf(user);
   const claims: AccessClaims = {
-    iss: originOf(c),
+    iss: emu.config.issuer,
     sub: user.sub,
     aud: session.clientId,
     iat,

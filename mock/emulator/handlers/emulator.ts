@@ -37,14 +37,15 @@ export const listVerificationCodes: PublicHandler = (c, emu) => {
     code: v.code,
     verification_id: v.id,
     expires_at: v.expiresAt,
-    status: v.used ? 'used' : v.wrongAttempts >= max ? 'locked' : v.expiresAt <= now ? 'expired' : 'pending',
+    status: v.used ? 'used' : v.wrongAttempts >= max ? 'locked' : v.expiresAt <= now ? 'expired' : v.superseded ? 'superseded' : 'pending',
   }));
   return c.json({ codes });
 };
 
 export function resetEmulator(emu: EmulatorParts): void {
-  emu.store.reset();
+  // Clock first: the store notes the time of its last sweep, which must be the reset clock's.
   emu.clock.reset();
+  emu.store.reset();
   emu.config.runtime = { ...emu.startupRuntime };
   captchaStore(emu).reset();
   resetProviderState(emu); // issue 10: provider family
@@ -58,13 +59,19 @@ export const reset: PublicHandler = (c, emu) => {
   return c.json({});
 };
 
+/** Far enough for any expiry; small enough that `now` stays a safe integer and a valid date. */
+const MAX_ADVANCE_SECONDS = 100 * 366 * 24 * 3600;
+/** 9999-12-31T23:59:59Z: later epoch seconds make `new Date(...).toISOString()` throw. */
+const MAX_CLOCK_SECONDS = 253_402_300_799;
+
 export const getClock: PublicHandler = (c, emu) => c.json({ now: emu.clock.now() });
 
 /** `POST /__emulator/clock {advance_seconds}` -> `{now}` (epoch seconds). Time only moves forward. */
 export const advanceClock: PublicHandler = async (c, emu) => {
   const body = await readJsonBody(c);
   const seconds = optionalNumber(body, 'advance_seconds') ?? 0;
-  if (seconds < 0) throw invalidArgument('advance_seconds must be >= 0');
+  if (seconds < 0 || seconds > MAX_ADVANCE_SECONDS) throw invalidArgument(`advance_seconds must be from 0 to ${MAX_ADVANCE_SECONDS} (100 years)`);
+  if (emu.clock.now() + seconds > MAX_CLOCK_SECONDS) throw invalidArgument('the emulator clock cannot move past the year 9999');
   return c.json({ now: emu.clock.advance(seconds) });
 };
 
@@ -74,7 +81,7 @@ function configView(emu: EmulatorParts) {
 
 export const getConfig: PublicHandler = (c, emu) => c.json(configView(emu));
 
-const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts', 'captcha_required_operations', 'tolerate_unknown_fields'];
+const CONFIG_KEYS = ['anonymous_enabled', 'password_login_enabled', 'resend_interval_seconds', 'max_verify_attempts', 'captcha_required_operations', 'tolerate_unknown_fields', 'refresh_token_reuse_revokes_session'];
 
 function wholeNumber(value: number | undefined, field: string, min: number): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) throw invalidArgument(`${field} must be an integer >= ${min}`);
@@ -88,6 +95,7 @@ export const patchConfig: PublicHandler = async (c, emu) => {
   if (unknown.length > 0) throw invalidArgument(`unknown config field(s): ${unknown.join(', ')}; known: ${CONFIG_KEYS.join(', ')}`);
   const anonymousEnabled = optionalBoolean(body, 'anonymous_enabled');
   const passwordLoginEnabled = optionalBoolean(body, 'password_login_enabled');
+  const reuseRevokes = optionalBoolean(body, 'refresh_token_reuse_revokes_session');
   const resendInterval = wholeNumber(optionalNumber(body, 'resend_interval_seconds'), 'resend_interval_seconds', 0);
   const maxAttempts = wholeNumber(optionalNumber(body, 'max_verify_attempts'), 'max_verify_attempts', 1);
   const tolerateUnknownFields = optionalBoolean(body, 'tolerate_unknown_fields');
@@ -98,6 +106,7 @@ export const patchConfig: PublicHandler = async (c, emu) => {
   if (maxAttempts !== undefined) runtime.max_verify_attempts = maxAttempts;
   if (tolerateUnknownFields !== undefined) runtime.tolerate_unknown_fields = tolerateUnknownFields;
   if (body.captcha_required_operations !== undefined) runtime.captcha_required_operations = Object.freeze(parseCaptchaOperations(body.captcha_required_operations));
+  if (reuseRevokes !== undefined) runtime.refresh_token_reuse_revokes_session = reuseRevokes;
   return c.json(configView(emu));
 };
 

@@ -21,7 +21,12 @@ export const grantToken: PublicHandler = async (c, emu) => {
   // Unknown, rotated, revoked and expired refresh tokens all find no session.
   const session = emu.store.sessionForRefreshToken(refreshToken);
   const user = session && emu.store.getUser(session.sub);
-  if (!session || !user) throw invalidGrant();
+  if (!session || !user) {
+    // Reuse of a rotated-out token: the switch decides whether the whole session (its family) ends.
+    const reusedSid = emu.store.sessionOfSpentRefreshToken(refreshToken);
+    if (reusedSid !== undefined && emu.config.runtime.refresh_token_reuse_revokes_session) emu.store.endSession(reusedSid);
+    throw invalidGrant();
+  }
   // A client id, when given, must be the one the session was started for.
   if (clientId && clientId !== session.clientId) throw invalidGrant('refresh token was issued to another client');
   emu.store.rotateRefreshToken(session);

@@ -3,9 +3,9 @@
  * (user-update-password), deletion (user-delete-me); and password reset without sign-in (auth-reset-password).
  * docs = https://docs.cloudbase.net/http-api/auth/<slug>.
  */
-import { LIFETIMES } from '../config.ts';
+import { DEFAULTS, LIFETIMES } from '../config.ts';
 import type { BearerHandler, Caller, EmulatorParts, PublicHandler } from '../context.ts';
-import { invalidArgument, invalidPassword, notFound, permissionDenied } from '../errors.ts';
+import { invalidArgument, invalidPassword, notFound, permissionDenied, resourceExhausted } from '../errors.ts';
 import { contactOf, optionalString, readJsonBody, requiredString, sameContact } from '../request.ts';
 import type { User } from '../store.ts';
 import { scopeOf } from './common.ts';
@@ -53,17 +53,24 @@ export const signOut: BearerHandler = async (c, emu, { session }) => {
   if (redirectUri !== undefined) {
     if (!URL.canParse(redirectUri)) throw invalidArgument('redirect_uri must be an absolute URL');
     redirect = new URL(redirectUri);
+    // Echoed to a client that may navigate to it: javascript:, data: and the like never come back.
+    if (redirect.protocol !== 'https:' && redirect.protocol !== 'http:') throw invalidArgument('redirect_uri must be an http or https URL');
     if (state) redirect.searchParams.set('state', state);
   }
   emu.store.endSession(session.sid);
   return c.json(redirect ? { redirect_uri: redirect.toString() } : {});
 };
 
-/** docs: a sudo_token is bound to its user and lives 900 s; anything else is 403 permission_denied. */
-export function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | undefined): void {
+/**
+ * docs: a sudo_token is bound to its user and lives 900 s; anything else is 403 permission_denied.
+ * INFERRED (docs/security.md): it authorises one operation; the caller spends it once the rest of the
+ * request is valid, so a refused request does not cost the user their sudo token.
+ */
+export function requireSudo(emu: EmulatorParts, caller: Caller, sudoToken: string | undefined): string {
   if (!sudoToken) throw permissionDenied('sudo_token is required');
   const entry = emu.store.getSudoToken(sudoToken);
   if (!entry || entry.sub !== caller.user.sub) throw permissionDenied();
+  return sudoToken;
 }
 
 export const sudo: BearerHandler = async (c, emu, { user }) => {
@@ -72,7 +79,13 @@ export const sudo: BearerHandler = async (c, emu, { user }) => {
   const verificationToken = optionalString(body, 'verification_token') || undefined;
   if (password !== undefined && verificationToken !== undefined) throw invalidArgument('give password or verification_token, not both');
   if (password !== undefined) {
-    if (!emu.store.passwordMatches(user, password)) throw invalidPassword();
+    const lockedUntil = emu.store.passwordLockedUntil(user);
+    if (lockedUntil !== undefined) throw resourceExhausted(`too many wrong passwords; try again in ${lockedUntil - emu.clock.now()} s`);
+    if (!emu.store.passwordMatches(user, password)) {
+      emu.store.recordWrongPassword(user, DEFAULTS.maxPasswordAttempts, DEFAULTS.passwordLockSeconds);
+      throw invalidPassword();
+    }
+    emu.store.clearPasswordFailures(user);
   } else if (verificationToken !== undefined) {
     const entry = emu.store.getVerificationToken(verificationToken);
     if (!entry) throw invalidArgument('verification_token is invalid, expired or already used');
@@ -90,7 +103,7 @@ export const sudo: BearerHandler = async (c, emu, { user }) => {
 export const updatePassword: BearerHandler = async (c, emu, caller) => {
   const body = await readJsonBody(c);
   const sudoToken = c.req.query('sudo_token') || optionalString(body, 'sudo_token');
-  requireSudo(emu, caller, sudoToken);
+  const sudoTokenToSpend = requireSudo(emu, caller, sudoToken);
   const newPassword = requiredString(body, 'new_password', { maxLength: 1024 });
   const confirm = optionalString(body, 'confirm_password', { maxLength: 1024 });
   if (confirm !== undefined && confirm !== newPassword) throw invalidArgument('confirm_password does not match new_password');
@@ -98,6 +111,7 @@ export const updatePassword: BearerHandler = async (c, emu, caller) => {
   if (oldPassword !== undefined && caller.user.passwordDigest && !emu.store.passwordMatches(caller.user, oldPassword)) {
     throw invalidPassword('old_password is wrong');
   }
+  emu.store.consumeSudoToken(sudoTokenToSpend);
   emu.store.setPassword(caller.user, newPassword);
   emu.store.endSessionsOf(caller.user.sub, caller.session.sid);
   return c.json({});
@@ -105,7 +119,7 @@ export const updatePassword: BearerHandler = async (c, emu, caller) => {
 
 /** sudo_token in the query (SDK and docs agree). Ends every session of the user. */
 export const deleteMe: BearerHandler = (c, emu, caller) => {
-  requireSudo(emu, caller, c.req.query('sudo_token'));
+  emu.store.consumeSudoToken(requireSudo(emu, caller, c.req.query('sudo_token')));
   emu.store.deleteUser(caller.user.sub);
   return c.json({});
 };

@@ -54,6 +54,7 @@ export function redeemCode(emu: EmulatorParts, verificationId: string, code: str
     throw resourceExhausted('too many wrong codes for this verification; ask for a new code');
   }
   if (verification.used) throw invalidArgument('verification code has already been used');
+  if (verification.superseded) throw invalidArgument('a newer code was sent to this phone number or email; only the newest one verifies');
   if (verification.expiresAt <= emu.clock.now()) throw invalidArgument('verification code has expired');
   if (code !== verification.code) {
     emu.store.recordWrongCode(verification);
