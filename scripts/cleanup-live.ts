@@ -24,7 +24,6 @@ import { liveBaseURL, loadConfig } from '../fixtures/config.ts';
 import type { Recipient } from '../fixtures/data.ts';
 import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, SUITE_USERNAME_PREFIX } from '../fixtures/live.ts';
 import type { Target } from '../fixtures/targets.ts';
-import { describeLocation, isRedirect, redirectFailureMessage } from '../mock/redirect-guard.ts';
 
 process.env.CONTRACT_TARGET = 'live';
 const force = process.argv.includes('--force');
