@@ -5,6 +5,7 @@
  * tests); the Playwright fixture (fixtures/api.ts) sends the same built request through its
  * APIRequestContext, so both speak to the API the same way.
  */
+import { describeLocation, isRedirect, redirectFailureMessage } from './redirects.ts';
 import { randomBytes } from 'node:crypto';
 import type { ExchangeRequest } from './checks.ts';
 import { checkResponse } from './checks.ts';
@@ -256,6 +257,10 @@ export class ContractClient implements ApiCaller {
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));
+    if (isRedirect(response.status)) {
+      // Never followed (redirect: 'manual'): following would resend the credentials elsewhere.
+      throw new ContractDepartureError(redirectFailureMessage({ method: request.method, path: request.url.pathname, status: response.status, location: describeLocation(headers.location, request.url) }));
+    }
     return readAnswer<T>(request.title, response.status, headers, await response.text());
   }
 }

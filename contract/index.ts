@@ -38,3 +38,4 @@ export {
 export type { ApiAnswer, ApiCaller, BuiltRequest, ClientIdentity, ContractClientOptions, EmulatorCode, FetchLike, Method, RequestOptions, TokenResponse } from './client.ts';
 export * from './requests.ts';
 export * from './flows.ts';
+export { describeLocation, isRedirect, REDIRECT_HEADER, redirectFailureMessage } from './redirects.ts';

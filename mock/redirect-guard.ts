@@ -10,6 +10,7 @@
  * guard answers 502 with the API's JSON error body naming the Location, which the suite reports as a
  * contract failure (status not documented), and logs it.
  */
+import { describeLocation, isRedirect, REDIRECT_HEADER, redirectFailureMessage } from '../contract/redirects.ts';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -42,32 +43,7 @@ export interface RedirectGuardOptions {
   timeoutMs?: number;
 }
 
-/** The response header that carries the refused Location (also named in the body). */
-export const REDIRECT_HEADER = 'x-contract-redirect-location';
-
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
-
-/** 3xx that send the client elsewhere (304 Not Modified is an answer, not a redirect). */
-export const isRedirect = (status: number) => status >= 300 && status < 400 && status !== 304;
-
-/** A Location resolved against the request URL, without its query or fragment (they can carry codes or tokens). */
-export function describeLocation(location: string | undefined, requestURL: URL): string {
-  if (location === undefined || location === '') return '(no Location header)';
-  try {
-    const target = new URL(location, requestURL);
-    return `${target.origin}${target.pathname}${target.search ? '?[query not shown]' : ''}`;
-  } catch {
-    return '(a Location that is not a URL)';
-  }
-}
-
-/** The contract failure for a redirect from the API: one sentence that names where it pointed. */
-export function redirectFailureMessage(refused: Pick<RefusedRedirect, 'method' | 'path' | 'status' | 'location'>): string {
-  return (
-    `${refused.method} ${refused.path} answered ${refused.status} redirecting to ${refused.location}: ` +
-    'the API must not redirect, and the suite never follows a redirect (it would resend the credentials in the request)'
-  );
-}
 
 function forwardHeaders(headers: IncomingHttpHeaders, upstream: URL): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -138,3 +114,5 @@ export async function startRedirectGuard(options: RedirectGuardOptions): Promise
       }),
   };
 }
+
+export { describeLocation, isRedirect, REDIRECT_HEADER, redirectFailureMessage };
