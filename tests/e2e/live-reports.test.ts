@@ -46,6 +46,7 @@ let failed = false;
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { suites: never[]; stats: Record<string, number> };
 const reportEnv = (dir: string) => ({
+  CONTRACT_REPORTS_DIR: dir,
   PLAYWRIGHT_HTML_OUTPUT_DIR: join(dir, 'html'),
   PLAYWRIGHT_JUNIT_OUTPUT_FILE: join(dir, 'junit.xml'),
   PLAYWRIGHT_JSON_OUTPUT_FILE: join(dir, 'results.json'),
