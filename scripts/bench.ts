@@ -4,21 +4,27 @@
  *  1. throughput  the emulator, the Prism mock, the emulator behind `prism proxy --errors` and a bare
  *                 node:http server (the ceiling) on the same operations at the same concurrency,
  *                 interleaved round-robin; req/s, p50/p99 and their ratios (autocannon)
- *  2. suite       the suite's wall time per target, cold (the run starts its servers) and warm
+ *  2. suite       the suite's wall time per target, cold (the run starts its servers), beside the baseline
  *  3. proxy       what `prism proxy` adds per request, at one connection
  *  4. ajv         the contract checks' share of a suite run (replayed from a recorded run)
+ *  5. npmtest     `npm test` part by part (typecheck, lint, unit, contract:local, e2e), this checkout and the baseline
  *
  * Writes bench/results.json and bench/results.md (the table for the README). Every figure is the
  * median of several runs made in the same invocation.
  *
- *   npm run bench                      # about 5 minutes
+ *   npm run bench                      # 15-25 minutes on 2 cores (npm test twice)
  *   npm run bench -- --quick           # a smoke run of every section (one spec file for the suite)
  *   npm run bench -- --only=throughput,proxy
  *
  * Environment: BENCH_RUNS (load runs, default 3), BENCH_DURATION (seconds per load run, default 2),
  * BENCH_CONNECTIONS (default 50), BENCH_SUITE_RUNS (default 3), BENCH_WORKERS (Playwright workers,
- * default 2, as in CI), BENCH_PORT_BASE (default 15100: four ports from there), BENCH_SUITE_DIRECT=1
- * (also time the emulator target warm without the proxy, EMULATOR_URL).
+ * default 2, as in CI), BENCH_PORT_BASE (default 15100: four ports from there; the baseline's suite
+ * gets +20 when it cannot run in a private network), BENCH_TARGETS (suite targets, default
+ * emulator,prism), BENCH_NPMTEST_RUNS (default 1).
+ *
+ * The suite and `npm test` figures are measured beside a baseline: the same runs, interleaved, of
+ * another git ref (`--baseline=<ref>`, default the commit before the speed work; `none` to skip),
+ * checked out in a temporary folder.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +86,7 @@ function options() {
     portBase: envNumber('BENCH_PORT_BASE', 15100, { min: 1024 }),
     baseline: values.baseline === 'none' ? undefined : (values.baseline ?? DEFAULT_BASELINE),
     npmTestRuns: envNumber('BENCH_NPMTEST_RUNS', 1, { min: 1 }),
+    suiteTargets: (process.env.BENCH_TARGETS ?? 'emulator,prism').split(',').filter((t): t is SuiteTarget => t === 'emulator' || t === 'prism'),
   };
 }
 
@@ -209,7 +216,7 @@ async function main(): Promise<void> {
         log(`\nbaseline: ${opts.baseline} (${commit.slice(0, 12)}) checked out in ${baselineDir}`);
       }
       const baselinePortBase = cold.network ? undefined : opts.portBase + 20;
-      const targets: SuiteTarget[] = opts.sections.has('suite') ? ['emulator', 'prism'] : ['emulator'];
+      const targets: SuiteTarget[] = opts.sections.has('suite') ? opts.suiteTargets : ['emulator'];
       const temperatures: Temperature[] = opts.sections.has('suite') && baselineDir ? ['cold', 'baseline'] : ['cold'];
       const runs = opts.sections.has('suite') ? opts.suiteRuns : 1;
       log(`\n2. suite wall time, ${runs} run(s) of each, ${opts.workers} workers, network: ${network.name}:`);

@@ -59,7 +59,7 @@ describe('a run as a whole', () => {
     const [one, two] = await Promise.all([runPlaywright(args, local('prism,emulator')), runPlaywright(args, local('prism,emulator'))]);
     assert.equal(one?.code, 0, one?.stdout);
     assert.equal(two?.code, 0, two?.stdout);
-    const servers = (stderr: string) => /local servers \(started by this run\): (.*)/.exec(stderr)?.[1] ?? '';
+    const servers = (stderr: string) => /local servers \(started by this run[^)]*\): (.*)/.exec(stderr)?.[1] ?? '';
     const urls = (stderr: string) => new Set(servers(stderr).match(/http:\/\/[\d.:]+/g) ?? []);
     assert.equal(urls(one?.stderr ?? '').size, 3, 'prism mock, emulator and proxy');
     assert.deepEqual([...urls(one?.stderr ?? '')].filter((u) => urls(two?.stderr ?? '').has(u)), [], 'no server shared');
