@@ -67,7 +67,7 @@ const reporters: ReporterDescription[] = listing
 
 /**
  * Tests that move the emulator's clock or change its settings (@serial) affect every session on it:
- * they run in `<target>-serial`, one at a time, after the other tests of the target. That project is
+ * they run in `emulator-serial`, one at a time, after the other tests of the target. That project is
  * the target's teardown, so `--project=emulator` runs it too. A teardown project is not filtered by
  * `--grep`, so the command line's --grep / --grep-invert are folded into its own filter here.
  */
@@ -86,6 +86,12 @@ const serialFiles = fileFilters.length > 0 ? fileFilters.map((filter) => new Reg
 type Options = PlaywrightTestConfig<object, { targetName: TargetName }>;
 const projects: NonNullable<Options['projects']> = [];
 for (const target of config.targets) {
+  // Only the emulator needs the split: every @serial test is also @emulator-control (a spec rule,
+  // tests/unit/spec-rules.test.ts), so on prism and live it is skipped, with its reason, among the others.
+  if (target !== 'emulator') {
+    projects.push({ name: target, use: { targetName: target } });
+    continue;
+  }
   // A sharded run has no link: a teardown (or dependency) project would run in full in every shard.
   // There the serial tests may overlap the others: shard with --workers=1, or keep @serial out of shards.
   projects.push({ name: target, use: { targetName: target }, grepInvert: SERIAL, ...(sharded ? {} : { teardown: `${target}-serial` }) });
