@@ -72,7 +72,7 @@ describe('a run as a whole', () => {
     try {
       const run = await runPlaywright(['test', 'specs/tokens.spec.ts'], { ...local('prism'), CONTRACT_PORT_BASE: String(port) });
       assert.notEqual(run.code, 0, 'the run does not pass against a server it did not start');
-      assert.match(run.stdout + run.stderr, new RegExp(`prism mock: port ${port} \\(CONTRACT_PORT_BASE\\) is taken by another process`));
+      assert.match(run.stdout + run.stderr, new RegExp(`prism mock: port ${port} \\(fixed by CONTRACT_PORT_BASE or CONTRACT_MONITOR_PORT\\) is taken by another process`));
     } finally {
       stale.close();
     }
