@@ -20,7 +20,8 @@
  * BENCH_CONNECTIONS (default 50), BENCH_SUITE_RUNS (default 3), BENCH_WORKERS (Playwright workers,
  * default 2, as in CI), BENCH_PORT_BASE (default 15100: four ports from there; the baseline's suite
  * gets +20 when it cannot run in a private network), BENCH_TARGETS (suite targets, default
- * emulator,prism), BENCH_NPMTEST_RUNS (default 1).
+ * emulator,prism), BENCH_NPMTEST_RUNS (default 1), BENCH_NPMTEST_PARTS (a comma-separated subset of
+ * the parts, for a smoke run).
  *
  * The suite and `npm test` figures are measured beside a baseline: the same runs, interleaved, of
  * another git ref (`--baseline=<ref>`, default the commit before the speed work; `none` to skip),
@@ -225,7 +226,6 @@ async function main(): Promise<void> {
       if (opts.quick) results.notes.push(`quick mode: the suite figures are of ${args[0]} alone`);
       const suiteOptions = { targets, temperatures, runs, workers: opts.workers, args, tmp, network, baselineDir, baselinePortBase, log };
       const suiteRuns: SuiteRun[] = opts.sections.has('suite') || opts.sections.has('ajv') ? await measureSuite(suiteOptions) : [];
-      await stopAll();
       if (opts.sections.has('suite')) results.suite = { workers: opts.workers, summary: summarizeSuite(suiteRuns), runs: suiteRuns.map(({ reportFile: _, ...r }) => r) };
       emulatorReport = suiteRuns.find((r) => r.target === 'emulator' && r.temperature === 'cold' && r.failed === 0)?.reportFile;
 

@@ -216,18 +216,22 @@ export async function measureNpmTest(options: SuiteOptions & { checkouts: ('curr
       if (checkout === 'baseline' && options.baselinePortBase !== undefined) env.CONTRACT_PORT_BASE = String(options.baselinePortBase);
       const parts: Record<string, number> = {};
       const failed: string[] = [];
-      for (const part of NPM_TEST_PARTS) {
+      const only = process.env.BENCH_NPMTEST_PARTS?.split(',');
+      for (const part of NPM_TEST_PARTS.filter((p) => !only || only.includes(p))) {
         const started = performance.now();
         const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd });
         const code = await proc.exited;
         await proc.stop();
         killStragglers(options.network);
         parts[part] = round((performance.now() - started) / 1000, 1);
-        if (code !== 0) failed.push(part);
+        if (code !== 0) {
+          failed.push(part);
+          options.log(`    npm run ${part} (${checkout}) failed (exit ${code}): ${proc.stderr().trim().split('\n').slice(-5).join('\n')}`);
+        }
       }
       const total = round(Object.values(parts).reduce((a, b) => a + b, 0), 1);
       out.push({ checkout, run, parts, total, failed });
-      options.log(`  run ${run + 1}/${options.runs} npm test (${checkout}): ${total} s = ${NPM_TEST_PARTS.map((p) => `${p} ${parts[p]} s`).join(', ')}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
+      options.log(`  run ${run + 1}/${options.runs} npm test (${checkout}): ${total} s = ${Object.entries(parts).map(([p, seconds]) => `${p} ${seconds} s`).join(', ')}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
     }
   }
   return out;

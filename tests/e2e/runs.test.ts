@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +23,15 @@ const local = (target: string) => ({ ...blankSuiteEnv(), CONTRACT_TARGET: target
 
 describe('a run as a whole', () => {
   let out: string;
+  // reports/ holds the contract run of `npm test` (what CI uploads): no run here may touch it.
+  const reportsBefore = new Map<string, number>();
+  const snapshot = (into: Map<string, number>) => {
+    const dir = join(ROOT, 'reports');
+    if (existsSync(dir)) for (const name of readdirSync(dir)) into.set(name, statSync(join(dir, name)).mtimeMs);
+  };
   before(() => {
     out = mkdtempSync(join(tmpdir(), 'contract-runs-'));
+    snapshot(reportsBefore);
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
@@ -76,6 +83,12 @@ describe('a run as a whole', () => {
     } finally {
       stale.close();
     }
+  });
+
+  it('none of these runs wrote to reports/', () => {
+    const reportsAfter = new Map<string, number>();
+    snapshot(reportsAfter);
+    assert.deepEqual([...reportsAfter], [...reportsBefore], 'reports/ is as it was before these runs');
   });
 
   it('npm run mock -- --port <n> serves the Prism mock on that port', async () => {
