@@ -1,16 +1,17 @@
 /**
  * JUnit XML for CI dashboards (reports/junit.xml).
  *
- *  - Every test name starts with its target, `[emulator] specs/x.spec.ts › title`: a dashboard that
- *    keys tests by name never merges the prism and emulator results of one flow. `classname` is
- *    `<target>.<spec file>` for the same reason, and each target is its own <testsuite>.
+ *  - Every test name starts with its target, `[emulator] x.spec.ts › title`: a dashboard that keys
+ *    tests by name never merges the prism and emulator results of one flow. `classname` is
+ *    `<target>.<spec file>` for the same reason; each project is its own <testsuite> (`emulator` and
+ *    `emulator-serial` are both the emulator target).
  *  - A test that found the API wrong (an expect() or a contract check) is a <failure>; <error> is kept
  *    for a test that could not run to a verdict: it timed out, its worker crashed, a server did not answer.
  *  - A skipped test carries its reason; a known deviation (expected to fail, and failed) passes.
  * Text is already redacted by the time it reaches a reporter (fixtures/report-guard.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { FullConfig, Reporter, Suite, TestError } from '@playwright/test/reporter';
 
 export interface JUnitOptions {
@@ -55,7 +56,7 @@ export default class JUnitReporter implements Reporter {
   }
 
   onEnd(): void {
-    const file = resolve(this.config.configFile ? dirname(this.config.configFile) : process.cwd(), process.env.PLAYWRIGHT_JUNIT_OUTPUT_FILE || this.options.outputFile || 'reports/junit.xml');
+    const file = resolve(this.config.configFile ? dirname(this.config.configFile) : process.cwd(), process.env.PLAYWRIGHT_JUNIT_OUTPUT_FILE || this.options.outputFile || join(process.env.CONTRACT_REPORTS_DIR || 'reports', 'junit.xml'));
     const suites: string[] = [];
     let total = 0;
     let failures = 0;
@@ -63,7 +64,8 @@ export default class JUnitReporter implements Reporter {
     let skipped = 0;
     let time = 0;
     for (const project of this.suite.suites) {
-      const target = project.title;
+      // The target, not the project: the serial tests of `emulator-serial` are emulator tests.
+      const target = String((project.project()?.use as { targetName?: string } | undefined)?.targetName ?? project.title);
       const cases: string[] = [];
       const counts = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
       for (const test of project.allTests()) {
@@ -101,7 +103,7 @@ export default class JUnitReporter implements Reporter {
       skipped += counts.skipped;
       time += counts.time;
       suites.push(
-        `  <testsuite name="${xml(target)}" hostname="${xml(target)}" timestamp="${this.started.toISOString()}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="${counts.time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`,
+        `  <testsuite name="${xml(project.title)}" hostname="${xml(target)}" timestamp="${this.started.toISOString()}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="${counts.time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`,
       );
     }
     const document = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="contract" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;

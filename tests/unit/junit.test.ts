@@ -24,7 +24,9 @@ function fakeTest(project: string, title: string, outcome: Outcome, errors: stri
   };
 }
 function fakeSuite(projects: Record<string, ReturnType<typeof fakeTest>[]>): Suite {
-  return { suites: Object.entries(projects).map(([title, tests]) => ({ title, allTests: () => tests })) } as unknown as Suite;
+  return {
+    suites: Object.entries(projects).map(([title, tests]) => ({ title, allTests: () => tests, project: () => ({ name: title, use: { targetName: title.replace(/-serial$/, '') } }) })),
+  } as unknown as Suite;
 }
 
 describe('the JUnit report', () => {
@@ -36,6 +38,7 @@ describe('the JUnit report', () => {
     reporter.onBegin({ rootDir: root, configFile: '/repo/playwright.config.ts' } as FullConfig, fakeSuite({
       prism: [fakeTest('prism', 'a token is issued', 'expected'), fakeTest('prism', 'a token rotates @stateful', 'skipped', [], 'needs a stateful target (prism answers with examples)')],
       emulator: [fakeTest('emulator', 'a token is issued', 'unexpected', [contract]), fakeTest('emulator', 'a token rotates @stateful', 'unexpected', ['Test timeout of 30000ms exceeded.'])],
+      'emulator-serial': [fakeTest('emulator-serial', 'an expired token is refused @serial', 'expected')],
     }));
     const saved = process.env.PLAYWRIGHT_JUNIT_OUTPUT_FILE;
     delete process.env.PLAYWRIGHT_JUNIT_OUTPUT_FILE;
@@ -56,6 +59,7 @@ describe('the JUnit report', () => {
       '[prism] tokens.spec.ts › tokens › a token rotates @stateful | prism.tokens.spec.ts',
       '[emulator] tokens.spec.ts › tokens › a token is issued | emulator.tokens.spec.ts',
       '[emulator] tokens.spec.ts › tokens › a token rotates @stateful | emulator.tokens.spec.ts',
+      '[emulator] tokens.spec.ts › tokens › an expired token is refused @serial | emulator.tokens.spec.ts',
     ]);
   });
 
@@ -65,7 +69,8 @@ describe('the JUnit report', () => {
     assert.match(xml, /<error message="Test timeout of 30000ms exceeded\." type="NoVerdict">/);
     assert.match(xml, /<skipped message="needs a stateful target \(prism answers with examples\)"\/>/);
     assert.match(xml, /<testsuite name="emulator" hostname="emulator" [^>]*tests="2" failures="1" errors="1" skipped="0"/);
-    assert.match(xml, /<testsuites name="contract" tests="4" failures="1" errors="1" skipped="1"/);
+    assert.match(xml, /<testsuite name="emulator-serial" hostname="emulator" [^>]*tests="1" failures="0"/);
+    assert.match(xml, /<testsuites name="contract" tests="5" failures="1" errors="1" skipped="1"/);
   });
 
   it('counts an assertion on behaviour and a server that is down apart', () => {
