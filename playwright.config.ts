@@ -1,76 +1,101 @@
 /**
- * Projects are targets. CONTRACT_TARGET (comma-separated; default `prism`) or `--project` picks them,
- * and only the servers those targets need are started (webServer), each on a fixed local port.
- * PRISM_URL / EMULATOR_URL point a target at a server that already runs: then nothing is started for it.
+ * Projects are targets. CONTRACT_TARGET (comma-separated; default `prism`) or `--project` picks them.
+ * The global setup (fixtures/global-setup.ts) starts only the servers those targets need, all at once,
+ * on free ports; PRISM_URL / EMULATOR_URL point a target at a server that already runs (checked first).
+ *
+ * Reports go to `reports/` (CONTRACT_REPORTS_DIR moves them all); `--list` writes none.
  */
-import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { liveBaseURL, loadConfig, SUITE_PORTS, TARGETS, type TargetName } from './fixtures/config.ts';
-import { contractMonitorCommand, emulatorCommand, prismMockCommand, prismProxyCommand, READY_PATH } from './mock/servers.ts';
+import { availableParallelism } from 'node:os';
+import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
+import { ConfigError, loadConfig, TARGETS, type SuiteConfig, type TargetName } from './fixtures/config.ts';
 
-function projectsOnCommandLine(): string[] {
-  const names: string[] = [];
-  const argv = process.argv;
+const argv = process.argv;
+function optionValues(...names: string[]): string[] {
+  const values: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg.startsWith('--project=')) names.push(arg.slice('--project='.length));
-    else if (arg === '--project' && argv[i + 1]) names.push(argv[++i] ?? '');
+    for (const name of names) {
+      if (arg.startsWith(`${name}=`)) values.push(arg.slice(name.length + 1));
+      else if (arg === name && argv[i + 1] !== undefined) values.push(argv[++i] ?? '');
+    }
   }
-  return names;
+  return values;
 }
 
 // Decide the targets once, in the runner process, and hand them to the workers through the environment.
-const fromCommandLine = projectsOnCommandLine()
+const fromCommandLine = optionValues('--project')
   .map((name) => name.replace(/-serial$/, ''))
   .filter((name): name is TargetName => (TARGETS as readonly string[]).includes(name));
 if (fromCommandLine.length > 0) process.env.CONTRACT_TARGET = [...new Set(fromCommandLine)].join(',');
 // A random seed is chosen once per run so that every worker shares it.
 process.env.FAKER_SEED ??= String(Math.floor(Math.random() * 2 ** 31));
 // Traces record raw request and response bodies, tokens and passwords included: refuse them.
-const traceAt = process.argv.findIndex((arg) => arg === '--trace' || arg.startsWith('--trace='));
-const traceValue = traceAt < 0 ? undefined : (process.argv[traceAt]?.split('=')[1] ?? process.argv[traceAt + 1]);
+const traceValue = optionValues('--trace')[0];
 if (traceValue && traceValue !== 'off' && process.env.CONTRACT_ALLOW_TRACE !== '1') {
-  throw new Error(`--trace ${traceValue}: traces would record raw tokens and passwords; the steps' redacted attachments replace them (set CONTRACT_ALLOW_TRACE=1 to record one anyway, and never share it)`);
+  process.stderr.write(`--trace ${traceValue}: traces would record raw tokens and passwords; the steps' redacted attachments replace them (set CONTRACT_ALLOW_TRACE=1 to record one anyway, and never share it)\n`);
+  process.exit(2);
 }
-// `--shard=i/n` adds a blob report (reports/blob) to merge with `npx playwright merge-reports` (README, "CI and sharding").
-const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
+// `--shard=i/n` adds a blob report to merge with `npx playwright merge-reports` (README, "CI and sharding").
+const sharded = argv.some((arg) => arg.startsWith('--shard'));
+// `--list` only lists: no report file is written, so the last run's reports stay.
+const listing = argv.includes('--list');
 
-const config = loadConfig();
-const targets = config.targets;
-const local = (port: number) => `http://127.0.0.1:${port}`;
-
-const webServer: NonNullable<PlaywrightTestConfig['webServer']> = [];
-const server = (name: string, command: string, port: number) => ({
-  name,
-  command,
-  url: `${local(port)}${READY_PATH}`,
-  reuseExistingServer: !process.env.CI,
-  timeout: 60_000,
-  stdout: 'ignore' as const,
-  stderr: 'pipe' as const,
-});
-if (targets.includes('prism') && !config.prismURL) {
-  webServer.push(server('prism mock', prismMockCommand(SUITE_PORTS.prism), SUITE_PORTS.prism));
-}
-if (targets.includes('emulator') && !config.emulatorURL) {
-  webServer.push(server('emulator', emulatorCommand(SUITE_PORTS.emulator), SUITE_PORTS.emulator));
-  webServer.push(server('prism proxy', prismProxyCommand(SUITE_PORTS.proxy, local(SUITE_PORTS.emulator)), SUITE_PORTS.proxy));
-}
-const liveOrigin = liveBaseURL(config.live);
-if (targets.includes('live') && config.monitor && liveOrigin) {
-  // The contract monitor: live traffic through `prism proxy --errors`. Ready once it listens (its answers depend on the live origin).
-  // Prism's upstream is the redirect guard, never the origin: Prism would follow a 307 with the credentials (mock/redirect-guard.ts).
-  const { url: _readyURL, ...monitor } = server('contract monitor (prism proxy + redirect guard)', contractMonitorCommand(config.monitorPort, liveOrigin), config.monitorPort);
-  webServer.push({ ...monitor, port: config.monitorPort });
+// A configuration problem is printed once, with how to fix it, and ends the run (no stack trace).
+let config: SuiteConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
 }
 
+const reportsDir = process.env.CONTRACT_REPORTS_DIR || 'reports';
+const reporters: ReporterDescription[] = listing
+  ? [['list']]
+  : [
+      [process.env.CI ? 'dot' : 'list'],
+      ['html', { outputFolder: `${reportsDir}/html`, open: 'never' }],
+      // Test names carry the target ("[emulator] ..."); contract failures are <failure>, crashes <error>.
+      ['./reporters/junit.ts', { outputFile: `${reportsDir}/junit.xml` }],
+      ['json', { outputFile: `${reportsDir}/results.json` }],
+      ...(sharded ? [['blob', { outputDir: `${reportsDir}/blob` }] as ReporterDescription] : []),
+      ['./reporters/summary.ts'],
+      // Which documented statuses of which operations the run exercised, per target (coverage.json / .md).
+      ['./reporters/coverage.ts', { outputDir: reportsDir }],
+    ];
+
+/**
+ * Tests that move the emulator's clock or change its settings (@serial) affect every session on it:
+ * they run in `emulator-serial`, one at a time, after the other tests of the target. That project is
+ * the target's teardown, so `--project=emulator` runs it too. A teardown project is not filtered by
+ * `--grep`, so the command line's --grep / --grep-invert are folded into its own filter here.
+ */
+const escapeless = (source: string) => `(?:${source})`;
+const userGrep = optionValues('--grep', '-g').map(escapeless);
+const userGrepInvert = optionValues('--grep-invert', '-G').map(escapeless);
 const SERIAL = /@serial/;
+const serialOnly = new RegExp(`^(?=[^]*@serial)${userGrep.map((g) => `(?=[^]*${g})`).join('')}${userGrepInvert.map((g) => `(?![^]*${g})`).join('')}`);
+
+/** The command line's file filters (`playwright test specs/x.spec.ts:12`), which a teardown project ignores too. */
+const VALUE_OPTIONS = new Set(['--project', '--grep', '-g', '--grep-invert', '-G', '--config', '-c', '--workers', '-j', '--reporter', '--output', '--shard', '--timeout', '--retries', '--repeat-each', '--max-failures', '--trace', '--global-timeout', '--tsconfig', '--test-list', '--test-list-invert']);
+const testAt = argv.indexOf('test');
+const fileFilters = (testAt < 0 ? [] : argv.slice(testAt + 1)).filter((arg, i, rest) => !arg.startsWith('-') && !VALUE_OPTIONS.has(rest[i - 1] ?? ''));
+const serialFiles = fileFilters.length > 0 ? fileFilters.map((filter) => new RegExp(filter.replace(/:\d+(:\d+)?$/, '').replace(/^\.\//, ''))) : undefined;
+
 type Options = PlaywrightTestConfig<object, { targetName: TargetName }>;
 const projects: NonNullable<Options['projects']> = [];
-for (const target of targets) {
-  projects.push({ name: target, use: { targetName: target }, grepInvert: SERIAL });
-  // Tests that move the emulator's clock or change its settings affect every session on it: they run
-  // after the others, one at a time.
-  projects.push({ name: `${target}-serial`, use: { targetName: target }, grep: SERIAL, dependencies: [target], workers: 1 });
+for (const target of config.targets) {
+  // Only the emulator needs the split: every @serial test is also @emulator-control (a spec rule,
+  // tests/unit/spec-rules.test.ts), so on prism and live it is skipped, with its reason, among the others.
+  if (target !== 'emulator') {
+    projects.push({ name: target, use: { targetName: target } });
+    continue;
+  }
+  // A sharded run has no link: a teardown (or dependency) project would run in full in every shard.
+  // There the serial tests may overlap the others: shard with --workers=1, or keep @serial out of shards.
+  projects.push({ name: target, use: { targetName: target }, grepInvert: SERIAL, ...(sharded ? {} : { teardown: `${target}-serial` }) });
+  projects.push({ name: `${target}-serial`, use: { targetName: target }, grep: sharded ? SERIAL : serialOnly, workers: 1, ...(serialFiles && !sharded ? { testMatch: serialFiles } : {}) });
 }
 
 export default defineConfig<object, { targetName: TargetName }>({
@@ -78,20 +103,12 @@ export default defineConfig<object, { targetName: TargetName }>({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.CI ? 2 : undefined,
+  // The tests wait on local servers as much as they compute: at least 2 workers, also on 2 cores.
+  workers: process.env.CI ? 2 : Math.max(2, availableParallelism()),
   timeout: 30_000,
   globalSetup: ['./fixtures/global-setup.ts', './fixtures/live-setup.ts'],
-  reporter: [
-    [process.env.CI ? 'dot' : 'list'],
-    ['html', { outputFolder: 'reports/html', open: 'never' }],
-    ['junit', { outputFile: 'reports/junit.xml' }],
-    ['json', { outputFile: 'reports/results.json' }],
-    ...(sharded ? [['blob', { outputDir: 'reports/blob' }] as const] : []),
-    ['./reporters/summary.ts'],
-    // Which documented statuses of which operations the run exercised, per target (reports/coverage.*).
-    ['./reporters/coverage.ts'],
-  ],
-  outputDir: 'test-results',
+  reporter: reporters,
+  outputDir: process.env.CONTRACT_REPORTS_DIR ? `${reportsDir}/test-results` : 'test-results',
   use: {
     // Traces record raw request and response bodies, tokens included; the client attaches redacted
     // exchanges to every step instead.
@@ -99,5 +116,4 @@ export default defineConfig<object, { targetName: TargetName }>({
     extraHTTPHeaders: { accept: 'application/json' },
   },
   projects,
-  webServer,
 });

@@ -4,21 +4,28 @@
  *  1. throughput  the emulator, the Prism mock, the emulator behind `prism proxy --errors` and a bare
  *                 node:http server (the ceiling) on the same operations at the same concurrency,
  *                 interleaved round-robin; req/s, p50/p99 and their ratios (autocannon)
- *  2. suite       the suite's wall time per target, cold (the run starts its servers) and warm
+ *  2. suite       the suite's wall time per target, cold (the run starts its servers), beside the baseline
  *  3. proxy       what `prism proxy` adds per request, at one connection
  *  4. ajv         the contract checks' share of a suite run (replayed from a recorded run)
+ *  5. npmtest     `npm test` part by part (typecheck, lint, unit, contract:local, e2e), this checkout and the baseline
  *
  * Writes bench/results.json and bench/results.md (the table for the README). Every figure is the
  * median of several runs made in the same invocation.
  *
- *   npm run bench                      # about 5 minutes
+ *   npm run bench                      # 15-25 minutes on 2 cores (npm test twice)
  *   npm run bench -- --quick           # a smoke run of every section (one spec file for the suite)
  *   npm run bench -- --only=throughput,proxy
  *
  * Environment: BENCH_RUNS (load runs, default 3), BENCH_DURATION (seconds per load run, default 2),
  * BENCH_CONNECTIONS (default 50), BENCH_SUITE_RUNS (default 3), BENCH_WORKERS (Playwright workers,
- * default 2, as in CI), BENCH_PORT_BASE (default 15100: four ports from there), BENCH_SUITE_DIRECT=1
- * (also time the emulator target warm without the proxy, EMULATOR_URL).
+ * default 2, as in CI), BENCH_PORT_BASE (default 15100: four ports from there; the baseline's suite
+ * gets +20 when it cannot run in a private network), BENCH_TARGETS (suite targets, default
+ * emulator,prism), BENCH_NPMTEST_RUNS (default 1), BENCH_NPMTEST_PARTS (a comma-separated subset of
+ * the parts, for a smoke run).
+ *
+ * The suite and `npm test` figures are measured beside a baseline: the same runs, interleaved, of
+ * another git ref (`--baseline=<ref>`, default the commit before the speed work; `none` to skip),
+ * checked out in a temporary folder.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +37,7 @@ import { busiestProcesses, loadSample, machine, type LoadSample } from './bench/
 import { HOST_NETWORK, installCleanup, portInUse, privateNetwork, ROOT, spawnShell, stopAll, waitReady, wasInterrupted, type Network } from './bench/procs.ts';
 import { renderMarkdown, type Results } from './bench/report.ts';
 import { median, round } from './bench/stats.ts';
-import { busySuitePorts, exchangesOf, measureSuite, summarizeSuite, type SuiteRun, type SuiteTarget, type Temperature } from './bench/suite.ts';
+import { checkoutBaseline, exchangesOf, measureNpmTest, measureSuite, summarizeSuite, type NpmTestRun, type SuiteRun, type SuiteTarget, type Temperature } from './bench/suite.ts';
 import {
   EmulatorAccounts,
   measureMatrix,
@@ -46,7 +53,9 @@ import {
   type Targets,
 } from './bench/throughput.ts';
 
-const SECTIONS = ['throughput', 'proxy', 'suite', 'ajv'] as const;
+const SECTIONS = ['throughput', 'proxy', 'suite', 'ajv', 'npmtest'] as const;
+/** The old figure: the suite as it was before the speed work (issue 14); `--baseline=<git ref>` to compare with another. */
+const DEFAULT_BASELINE = 'cf81637';
 type Section = (typeof SECTIONS)[number];
 
 function envNumber(name: string, fallback: number, { min = 0 } = {}): number {
@@ -58,9 +67,9 @@ function envNumber(name: string, fallback: number, { min = 0 } = {}): number {
 }
 
 function options() {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
-    console.log('usage: npm run bench [-- --quick] [-- --only=throughput,proxy,suite,ajv]');
+    console.log(`usage: npm run bench [-- --quick] [-- --only=${SECTIONS.join(',')}] [-- --baseline=<git ref, default ${DEFAULT_BASELINE}; none to skip>]`);
     process.exit(0);
   }
   const quick = values.quick === true;
@@ -76,7 +85,9 @@ function options() {
     suiteRuns: envNumber('BENCH_SUITE_RUNS', quick ? 1 : 3, { min: 1 }),
     workers: envNumber('BENCH_WORKERS', 2, { min: 1 }),
     portBase: envNumber('BENCH_PORT_BASE', 15100, { min: 1024 }),
-    direct: process.env.BENCH_SUITE_DIRECT === '1',
+    baseline: values.baseline === 'none' ? undefined : (values.baseline ?? DEFAULT_BASELINE),
+    npmTestRuns: envNumber('BENCH_NPMTEST_RUNS', 1, { min: 1 }),
+    suiteTargets: (process.env.BENCH_TARGETS ?? 'emulator,prism').split(',').filter((t): t is SuiteTarget => t === 'emulator' || t === 'prism'),
   };
 }
 
@@ -190,30 +201,41 @@ async function main(): Promise<void> {
 
     // ---- 2: the suite's wall time -------------------------------------------------------------
     let emulatorReport: string | undefined;
-    if (opts.sections.has('suite') || opts.sections.has('ajv')) {
+    if (opts.sections.has('suite') || opts.sections.has('ajv') || opts.sections.has('npmtest')) {
       loads.push(loadSample('suite'));
       const cold = await privateNetwork();
-      const warm = cold.network ? await privateNetwork() : {};
-      const coldNetwork: Network = cold.network ?? HOST_NETWORK;
-      const warmNetwork: Network = warm.network ?? coldNetwork;
-      if (!cold.network) {
-        results.notes.push(`suite runs on the machine's own loopback (${cold.reason}): the suite's ports must be free`);
-        const busy = await busySuitePorts(coldNetwork);
-        if (busy.length > 0) throw new Error(`the suite's ports ${busy.join(', ')} are in use (someone runs the suite?); try again when they are free`);
-      } else {
-        results.notes.push('suite runs in private network namespaces (unshare -n): their loopback ports are their own, whatever else runs on the machine');
+      const network: Network = cold.network ?? HOST_NETWORK;
+      results.notes.push(
+        cold.network
+          ? 'suite runs in private network namespaces (unshare -n): their loopback ports are their own, whatever else runs on the machine'
+          : `suite runs on the machine's own loopback (${cold.reason}): this checkout picks free ports, the baseline gets CONTRACT_PORT_BASE=${opts.portBase + 20}`,
+      );
+      const baselineDir = opts.baseline ? join(tmp, 'baseline') : undefined;
+      if (opts.baseline && baselineDir) {
+        const commit = checkoutBaseline(opts.baseline, baselineDir);
+        results.baseline = { ref: opts.baseline, commit };
+        log(`\nbaseline: ${opts.baseline} (${commit.slice(0, 12)}) checked out in ${baselineDir}`);
       }
-      const targets: SuiteTarget[] = opts.sections.has('suite') ? ['emulator', 'prism'] : ['emulator'];
-      const temperatures: Temperature[] = opts.sections.has('suite') ? ['cold', 'warm', ...(opts.direct ? (['direct'] as const) : [])] : ['cold'];
+      const baselinePortBase = cold.network ? undefined : opts.portBase + 20;
+      const targets: SuiteTarget[] = opts.sections.has('suite') ? opts.suiteTargets : ['emulator'];
+      const temperatures: Temperature[] = opts.sections.has('suite') && baselineDir ? ['cold', 'baseline'] : ['cold'];
       const runs = opts.sections.has('suite') ? opts.suiteRuns : 1;
-      log(`\n2. suite wall time, ${runs} run(s) of each, ${opts.workers} workers, network: ${coldNetwork.name}:`);
+      log(`\n2. suite wall time, ${runs} run(s) of each, ${opts.workers} workers, network: ${network.name}:`);
       // Quick mode times one spec file: a smoke test of the machinery, not a figure to compare.
       const args = opts.quick ? [join('specs', readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.spec.ts')).sort()[0] ?? '')] : [];
       if (opts.quick) results.notes.push(`quick mode: the suite figures are of ${args[0]} alone`);
-      const suiteRuns: SuiteRun[] = await measureSuite({ targets, temperatures, runs, workers: opts.workers, args, tmp, coldNetwork, warmNetwork, log });
-      await stopAll();
+      const suiteOptions = { targets, temperatures, runs, workers: opts.workers, args, tmp, network, baselineDir, baselinePortBase, log };
+      const suiteRuns: SuiteRun[] = opts.sections.has('suite') || opts.sections.has('ajv') ? await measureSuite(suiteOptions) : [];
       if (opts.sections.has('suite')) results.suite = { workers: opts.workers, summary: summarizeSuite(suiteRuns), runs: suiteRuns.map(({ reportFile: _, ...r }) => r) };
       emulatorReport = suiteRuns.find((r) => r.target === 'emulator' && r.temperature === 'cold' && r.failed === 0)?.reportFile;
+
+      // ---- 5: npm test, part by part ----------------------------------------------------------
+      if (opts.sections.has('npmtest')) {
+        loads.push(loadSample('npmtest'));
+        log(`\n5. npm test, part by part, ${opts.npmTestRuns} run(s) of each checkout:`);
+        const npmRuns: NpmTestRun[] = await measureNpmTest({ ...suiteOptions, runs: opts.npmTestRuns, checkouts: baselineDir ? ['current', 'baseline'] : ['current'] });
+        results.npmTest = npmRuns;
+      }
 
       // ---- 4: ajv ---------------------------------------------------------------------------
       if (opts.sections.has('ajv')) {

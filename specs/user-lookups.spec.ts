@@ -10,8 +10,8 @@ test.describe('looking up accounts: GET /auth/v1/checkIfUserExist, /auth/v1/chec
   test('checkIfUserExist says yes for a registered username and no for a new one', { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, faker }) => {
     const account = await accounts.signedUpByPhone();
 
-    expect(ok(await api.get('/auth/v1/checkIfUserExist', { params: { username: account.username } }))).toEqual({ exist: true });
-    expect(ok(await api.get('/auth/v1/checkIfUserExist', { params: { username: `${SUITE_USERNAME_PREFIX}${buildUsername(faker)}` } }))).toEqual({ exist: false });
+    expect(ok(await api.get('/auth/v1/checkIfUserExist', { params: { username: account.username } }))).toMatchObject({ exist: true });
+    expect(ok(await api.get('/auth/v1/checkIfUserExist', { params: { username: `${SUITE_USERNAME_PREFIX}${buildUsername(faker)}` } }))).toMatchObject({ exist: false });
   });
 
   test('a signed-in user finds themselves by id', { tag: ['@stateful', '@account'] }, async ({ api, accounts }) => {

@@ -36,10 +36,10 @@ export interface Network {
 
 export const HOST_NETWORK: Network = { name: 'host', enter: [] };
 
-export function spawnProc(name: string, argv: string[], options: { network?: Network; env?: NodeJS.ProcessEnv; stdout?: 'ignore' | 'pipe' } = {}): Proc {
+export function spawnProc(name: string, argv: string[], options: { network?: Network; env?: NodeJS.ProcessEnv; stdout?: 'ignore' | 'pipe'; cwd?: string } = {}): Proc {
   const full = [...(options.network?.enter ?? []), ...argv];
   const child = spawn(full[0] as string, full.slice(1), {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: options.env ?? process.env,
     detached: true, // own process group: stop() reaches its children too
     stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],

@@ -5,7 +5,7 @@
 import type { AjvSummary } from './ajv.ts';
 import type { LoadSample, Machine } from './machine.ts';
 import { median, round } from './stats.ts';
-import type { SuiteRun, SuiteSummary } from './suite.ts';
+import { NPM_TEST_PARTS, type NpmTestRun, type SuiteRun, type SuiteSummary } from './suite.ts';
 import { OPERATIONS, SERVER_LABELS, type OperationId, type ServerName, type Summary } from './throughput.ts';
 
 export interface Goal {
@@ -45,7 +45,11 @@ export interface Results {
     added: { op: OperationId; addedMs: number; slowdown: number }[];
     samples: unknown[];
   };
+  /** The git ref the suite and npm test figures are compared with (the old figure), and its commit. */
+  baseline?: { ref: string; commit: string };
   suite?: { workers: number; summary: SuiteSummary[]; runs: Omit<SuiteRun, 'reportFile'>[] };
+  /** `npm test` part by part (seconds), this checkout and the baseline. */
+  npmTest?: NpmTestRun[];
   ajv?: AjvSummary & {
     suiteWall?: number;
     workerProcesses?: number;
@@ -79,7 +83,17 @@ export function judgeGoals(results: Results): Goal[] {
   // Quick mode times one spec file: no suite goal can be judged on it.
   if (results.settings.quick) return goals;
   const cold = results.suite?.summary.find((s) => s.target === 'emulator' && s.temperature === 'cold');
-  if (cold) goals.push({ goal: 'whole suite against the emulator, cold, < 15 s', figure: `${fmt(cold.wall, 1)} s`, met: cold.wall < 15 });
+  const old = results.suite?.summary.find((s) => s.target === 'emulator' && s.temperature === 'baseline');
+  const was = (n: number | undefined) => (n === undefined ? '' : ` (baseline ${fmt(n, 1)} s)`);
+  if (cold) goals.push({ goal: 'whole suite against the emulator, cold, < 15 s', figure: `${fmt(cold.wall, 1)} s${was(old?.wall)}`, met: cold.wall < 15 });
+  // Judged only on whole, passing runs of npm test.
+  const whole = (r: NpmTestRun) => r.failed.length === 0 && NPM_TEST_PARTS.every((p) => r.parts[p] !== undefined);
+  const npmNow = results.npmTest?.filter((r) => r.checkout === 'current' && whole(r)).map((r) => r.total) ?? [];
+  const npmOld = results.npmTest?.filter((r) => r.checkout === 'baseline' && whole(r)).map((r) => r.total) ?? [];
+  if (npmNow.length > 0) {
+    const now = median(npmNow);
+    goals.push({ goal: '`npm test` < 90 s', figure: `${fmt(now, 1)} s${was(npmOld.length ? median(npmOld) : undefined)}`, met: now < 90 });
+  }
   if (results.ajv?.share !== undefined) goals.push({ goal: 'ajv < 1 % of that run', figure: pct(results.ajv.share, 2), met: results.ajv.share < 0.01 });
   return goals;
 }
@@ -157,21 +171,36 @@ export function renderMarkdown(results: Results): string {
   if (suite) {
     out.push(`**The suite's wall time** (\`playwright test\`, ${suite.workers} workers as in CI, median of ${s.suiteRuns} runs):`);
     out.push('');
-    const direct = suite.summary.find((x) => x.temperature === 'direct');
-    out.push(
-      `| target | cold (the run starts its servers) | of which until the first test | warm (servers already up) |${direct ? ' warm, without the proxy |' : ''} tests run / skipped |`,
-    );
-    out.push(`|---|--:|--:|--:|${direct ? '--:|' : ''}--:|`);
+    const base = results.baseline ? ` (${results.baseline.ref})` : '';
+    out.push(`| target | cold, this checkout | of which until the first test | cold, baseline${base} | of which until the first test | tests run / skipped |`);
+    out.push('|---|--:|--:|--:|--:|--:|');
     for (const target of ['emulator', 'prism'] as const) {
       const cold = suite.summary.find((x) => x.target === target && x.temperature === 'cold');
-      const warm = suite.summary.find((x) => x.target === target && x.temperature === 'warm');
-      const any = cold ?? warm;
+      const old = suite.summary.find((x) => x.target === target && x.temperature === 'baseline');
+      const any = cold ?? old;
       if (!any) continue;
-      const failed = (cold?.failedRuns ?? 0) + (warm?.failedRuns ?? 0);
+      const failed = (cold?.failedRuns ?? 0) + (old?.failedRuns ?? 0);
       out.push(
-        `| ${target} | ${fmt(cold?.wall, 1)} s | ${fmt(cold?.startup, 1)} s | ${fmt(warm?.wall, 1)} s |` +
-          (direct ? ` ${target === 'emulator' ? `${fmt(direct.wall, 1)} s` : '–'} |` : '') +
+        `| ${target} | ${fmt(cold?.wall, 1)} s | ${fmt(cold?.startup, 1)} s | ${fmt(old?.wall, 1)} s | ${fmt(old?.startup, 1)} s |` +
           ` ${any.passed} / ${any.skipped}${failed ? ` ⚠ ${failed} failed runs` : ''} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const npm = results.npmTest;
+  if (npm && npm.length > 0) {
+    out.push(`**\`npm test\`, part by part** (seconds, median of runs; baseline: ${results.baseline?.ref ?? 'none'}):`);
+    out.push('');
+    out.push(`| checkout | ${NPM_TEST_PARTS.join(' | ')} | npm test |`);
+    out.push(`|---|${NPM_TEST_PARTS.map(() => '--:').join('|')}|--:|`);
+    for (const checkout of ['current', 'baseline'] as const) {
+      const runs = npm.filter((r) => r.checkout === checkout);
+      if (runs.length === 0) continue;
+      const failed = [...new Set(runs.flatMap((r) => r.failed))];
+      out.push(
+        `| ${checkout === 'current' ? 'this checkout' : `baseline (${results.baseline?.ref ?? '?'})`} | ${NPM_TEST_PARTS.map((p) => fmt(median(runs.map((r) => r.parts[p] ?? Number.NaN)), 1)).join(' | ')} | ` +
+          `${fmt(median(runs.map((r) => r.total)), 1)}${failed.length ? ` ⚠ failed: ${failed.join(', ')}` : ''} |`,
       );
     }
     out.push('');

@@ -1,27 +1,39 @@
 /**
  * Section 2: the suite's wall time per target, cold (the run starts its servers, as `npm test` and CI
- * do) and warm (the servers already run on the suite's ports and Playwright reuses them), as
- * `playwright test` subprocesses with the dot and JSON reporters into a temporary folder (./reports
- * and ./test-results are not touched).
+ * do), for this checkout and for a baseline (another git ref, checked out in a temporary folder with
+ * this checkout's node_modules), run interleaved in one invocation so that both meet the same machine.
+ * `playwright test` runs as a subprocess with the dot and JSON reporters into a temporary folder
+ * (./reports and ./test-results are not touched).
  *
- * The runs happen in a private network namespace when the machine allows it: there the suite's
- * fixed ports are free even while a colleague's run holds them on the machine's loopback, and a cold
- * run cannot quietly reuse someone else's servers. Elsewhere they need the ports free.
+ * The runs happen in a private network namespace when the machine allows it: the baseline's fixed
+ * ports are then its own. Elsewhere the baseline gets CONTRACT_PORT_BASE (this checkout picks free ports).
+ *
+ * Section 5 (`npmtest`): `npm test` itself, part by part (typecheck, lint, unit, contract:local, e2e),
+ * for this checkout and the baseline: where the time of the whole goes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { SUITE_PORTS } from '../../fixtures/config.ts';
-import { emulatorCommand, prismMockCommand, prismProxyCommand } from '../../mock/servers.ts';
-import { killStragglers, portInUse, spawnProc, spawnShell, waitReady, type Network, type Proc } from './procs.ts';
+import { killStragglers, ROOT, spawnProc, type Network } from './procs.ts';
 import { median, round, spread } from './stats.ts';
 
 export type SuiteTarget = 'emulator' | 'prism';
-/**
- * cold: the run starts its servers (CI=1, as CI runs it); warm: they already run on the suite's ports
- * and Playwright reuses them; direct: warm, but EMULATOR_URL points the emulator target at the
- * emulator itself, without `prism proxy` (what the proxy costs a whole run).
- */
-export type Temperature = 'cold' | 'warm' | 'direct';
+/** cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's checkout. */
+export type Temperature = 'cold' | 'baseline';
+
+/** Check a git ref out into `dir` (a shared clone: no network, no change to this repository), with this node_modules. */
+export function checkoutBaseline(ref: string, dir: string): string {
+  const git = (args: string[], cwd = ROOT) => {
+    const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr.trim()}`);
+    return result.stdout.trim();
+  };
+  const commit = git(['rev-parse', '--verify', `${ref}^{commit}`]);
+  git(['clone', '--quiet', '--shared', '--no-checkout', ROOT, dir]);
+  git(['checkout', '--quiet', '--detach', commit], dir);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return commit;
+}
 
 export interface SuiteRun {
   target: SuiteTarget;
@@ -52,10 +64,12 @@ export interface SuiteOptions {
   /** Extra arguments for `playwright test` (quick mode: one spec file). */
   args: string[];
   tmp: string;
-  /** Where cold runs happen; their servers are their own and go with them. */
-  coldNetwork: Network;
-  /** Where the warm servers and warm runs live; may be the same as coldNetwork. */
-  warmNetwork: Network;
+  /** Where the runs happen; their servers are their own and go with them. */
+  network: Network;
+  /** The baseline's checkout (temperature `baseline`). */
+  baselineDir?: string;
+  /** CONTRACT_PORT_BASE for the baseline when the runs share the machine's loopback. */
+  baselinePortBase?: number;
   log: (line: string) => void;
 }
 
@@ -109,14 +123,11 @@ function readReport(file: string): JsonReport | undefined {
 
 async function runPlaywright(target: SuiteTarget, temperature: Temperature, run: number, options: SuiteOptions): Promise<SuiteRun> {
   const reportFile = join(options.tmp, `suite-${target}-${temperature}-${run}.json`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: target, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile, FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: target, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile, FORCE_COLOR: '0', CI: '1' };
   delete env.PRISM_URL;
   delete env.EMULATOR_URL;
-  // Cold: as CI runs it (CI=1: servers are never reused, so a busy port fails the run instead of
-  // quietly making it warm). Warm: not CI, so the servers already on the suite's ports are reused.
-  if (temperature === 'cold') env.CI = '1';
-  else delete env.CI;
-  if (temperature === 'direct') env.EMULATOR_URL = `http://127.0.0.1:${SUITE_PORTS.emulator}`;
+  delete env.CONTRACT_PORT_BASE;
+  if (temperature === 'baseline' && options.baselinePortBase !== undefined) env.CONTRACT_PORT_BASE = String(options.baselinePortBase);
   const argv = [
     'node_modules/.bin/playwright',
     'test',
@@ -126,13 +137,13 @@ async function runPlaywright(target: SuiteTarget, temperature: Temperature, run:
     ...options.args,
   ];
   const started = performance.now();
-  const network = temperature === 'cold' ? options.coldNetwork : options.warmNetwork;
-  const proc = spawnProc(`playwright ${target} ${temperature}`, argv, { network, env });
+  const network = options.network;
+  const proc = spawnProc(`playwright ${target} ${temperature}`, argv, { network, env, cwd: temperature === 'baseline' ? options.baselineDir : ROOT });
   const exitCode = await proc.exited;
   const wall = (performance.now() - started) / 1000;
   await proc.stop();
-  // A cold run's webServers are its own; anything of it still alive in the private network goes.
-  if (temperature === 'cold') killStragglers(network);
+  // A run's servers are its own; anything of it still alive in the private network goes.
+  killStragglers(network);
 
   const report = readReport(reportFile);
   const stats = report?.stats ?? {};
@@ -163,61 +174,65 @@ async function runPlaywright(target: SuiteTarget, temperature: Temperature, run:
   return outcome;
 }
 
-/** The suite's servers on the suite's ports, for warm runs (the same command lines the config uses). */
-async function startWarmServers(target: SuiteTarget, network: Network): Promise<Proc[]> {
-  const procs: Proc[] = [];
-  const start = async (name: string, command: string, port: number) => {
-    const proc = spawnShell(name, command, { network });
-    procs.push(proc);
-    await waitReady(proc, port, { network });
-  };
-  if (target === 'prism') await start('prism mock (warm)', prismMockCommand(SUITE_PORTS.prism), SUITE_PORTS.prism);
-  else {
-    await start('emulator (warm)', emulatorCommand(SUITE_PORTS.emulator), SUITE_PORTS.emulator);
-    await start('prism proxy (warm)', prismProxyCommand(SUITE_PORTS.proxy, `http://127.0.0.1:${SUITE_PORTS.emulator}`), SUITE_PORTS.proxy);
-  }
-  return procs;
-}
-
-/** Outside a private network the suite's ports must be free, or the figures would be someone else's. */
-export async function busySuitePorts(network: Network): Promise<number[]> {
-  if (network.enter.length > 0) return [];
-  const busy: number[] = [];
-  for (const port of Object.values(SUITE_PORTS)) if (await portInUse(port)) busy.push(port);
-  return busy;
-}
-
-/**
- * Every (target, temperature), interleaved: run 1 of each, then run 2... Warm servers are started
- * once per target, before its first warm run, and kept for the later rounds (so warm runs 2 and 3
- * meet servers that already served a run, as a developer's re-run does). When cold and warm runs
- * share one network, a cold run first stops the warm servers of its target.
- */
+/** Every (target, temperature), interleaved: run 1 of each, then run 2... */
 export async function measureSuite(options: SuiteOptions): Promise<SuiteRun[]> {
   const out: SuiteRun[] = [];
-  const warm = new Map<SuiteTarget, Proc[]>();
-  const shared = options.coldNetwork === options.warmNetwork;
-  try {
-    for (let run = 0; run < options.runs; run++) {
-      for (const target of options.targets) {
-        for (const temperature of options.temperatures) {
-          if (temperature === 'direct' && target !== 'emulator') continue;
-          if (temperature !== 'cold' && !warm.has(target)) warm.set(target, await startWarmServers(target, options.warmNetwork));
-          if (temperature === 'cold' && shared) {
-            for (const proc of warm.get(target) ?? []) await proc.stop();
-            warm.delete(target);
-          }
-          const result = await runPlaywright(target, temperature, run, options);
-          out.push(result);
-          options.log(
-            `  run ${run + 1}/${options.runs} ${target.padEnd(8)} ${temperature.padEnd(6)}: ${result.wall} s wall (until the first test ${result.startup ?? '?'} s), ` +
-              `${result.passed} passed, ${result.skipped} skipped, ${result.failed} failed, ${result.exchanges} exchanges`,
-          );
-        }
+  for (let run = 0; run < options.runs; run++) {
+    for (const target of options.targets) {
+      for (const temperature of options.temperatures) {
+        const result = await runPlaywright(target, temperature, run, options);
+        out.push(result);
+        options.log(
+          `  run ${run + 1}/${options.runs} ${target.padEnd(8)} ${temperature.padEnd(8)}: ${result.wall} s wall (until the first test ${result.startup ?? '?'} s), ` +
+            `${result.passed} passed, ${result.skipped} skipped, ${result.failed} failed, ${result.exchanges} exchanges`,
+        );
       }
     }
-  } finally {
-    for (const procs of warm.values()) for (const proc of procs) await proc.stop();
+  }
+  return out;
+}
+
+/** The parts of `npm test`, in its order. */
+export const NPM_TEST_PARTS = ['typecheck', 'lint', 'test:unit', 'contract:local', 'test:e2e'] as const;
+
+export interface NpmTestRun {
+  checkout: 'current' | 'baseline';
+  run: number;
+  /** Seconds per part, and their sum (what `npm test` takes). */
+  parts: Record<string, number>;
+  total: number;
+  /** Parts that exited non-zero. */
+  failed: string[];
+}
+
+/** `npm test` part by part, for this checkout and the baseline, interleaved. */
+export async function measureNpmTest(options: SuiteOptions & { checkouts: ('current' | 'baseline')[] }): Promise<NpmTestRun[]> {
+  const out: NpmTestRun[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    for (const checkout of options.checkouts) {
+      const cwd = checkout === 'baseline' ? options.baselineDir : ROOT;
+      const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', CI: '1' };
+      for (const name of ['PRISM_URL', 'EMULATOR_URL', 'CONTRACT_PORT_BASE', 'CONTRACT_TARGET']) delete env[name];
+      if (checkout === 'baseline' && options.baselinePortBase !== undefined) env.CONTRACT_PORT_BASE = String(options.baselinePortBase);
+      const parts: Record<string, number> = {};
+      const failed: string[] = [];
+      const only = process.env.BENCH_NPMTEST_PARTS?.split(',');
+      for (const part of NPM_TEST_PARTS.filter((p) => !only || only.includes(p))) {
+        const started = performance.now();
+        const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd });
+        const code = await proc.exited;
+        await proc.stop();
+        killStragglers(options.network);
+        parts[part] = round((performance.now() - started) / 1000, 1);
+        if (code !== 0) {
+          failed.push(part);
+          options.log(`    npm run ${part} (${checkout}) failed (exit ${code}): ${proc.stderr().trim().split('\n').slice(-5).join('\n')}`);
+        }
+      }
+      const total = round(Object.values(parts).reduce((a, b) => a + b, 0), 1);
+      out.push({ checkout, run, parts, total, failed });
+      options.log(`  run ${run + 1}/${options.runs} npm test (${checkout}): ${total} s = ${Object.entries(parts).map(([p, seconds]) => `${p} ${seconds} s`).join(', ')}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
+    }
   }
   return out;
 }

@@ -8,7 +8,8 @@
  * make an answer drift from the contract on request (header `x-e2e-drift`).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../../scripts/emulated-live.ts';
@@ -160,12 +161,15 @@ export interface RunResult {
 /**
  * Run the Playwright CLI in a subprocess; stdout and stderr are also written to `<logPrefix>.stdout.txt`
  * / `.stderr.txt` (the console output is report output too: the redaction test searches it).
+ * Its reports go to a temporary folder of its own unless `env` says where (CONTRACT_REPORTS_DIR):
+ * `reports/` holds the contract run of `npm test`, never an end-to-end sub-run.
  */
 export async function runPlaywright(args: string[], env: Record<string, string>, logPrefix?: string): Promise<RunResult> {
   const started = Date.now();
+  const reportsDir = env.CONTRACT_REPORTS_DIR || mkdtempSync(join(tmpdir(), 'contract-e2e-reports-'));
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, CONTRACT_REPORTS_DIR: reportsDir, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -173,6 +177,7 @@ export async function runPlaywright(args: string[], env: Record<string, string>,
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number>((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 0))));
+  if (!env.CONTRACT_REPORTS_DIR) rmSync(reportsDir, { recursive: true, force: true });
   if (logPrefix) {
     mkdirSync(join(logPrefix, '..'), { recursive: true });
     writeFileSync(`${logPrefix}.stdout.txt`, stdout);

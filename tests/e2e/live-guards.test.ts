@@ -1,7 +1,8 @@
 /**
  * The live target's guards, end to end (fast: no full run):
  *  - a live run with no live configuration at all fails and says what to set;
- *  - a live origin that does not answer fails the run at once, with its URL;
+ *  - a live origin that does not answer, or does not serve the auth API (an HTML page), stops the run
+ *    before any test, with one message naming it;
  *  - a live run whose every test is skipped fails instead of passing;
  *  - an account left on the test phone by an interrupted run makes the next sign-up say so, and
  *    `npm run cleanup:live` deletes it (signing in with codes, no stored password) while leaving
@@ -9,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,26 @@ describe('live guards', () => {
     assert.notEqual(run.code, 0);
     holds(run.stdout + run.stderr, new RegExp(`live target: no answer from http://127\\.0\\.0\\.1:${port} \\(GET .*ECONNREFUSED`));
     assert.doesNotMatch(run.stdout, /passed/, 'no test ran');
+  });
+
+  it('a live origin that serves an HTML page stops the run before any test, with one message', async () => {
+    const html = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>Welcome to nginx!</title>');
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => html.listen(port, '127.0.0.1', resolve));
+    try {
+      const run = await runPlaywright(['test', '--reporter=line'], { ...blankSuiteEnv(), CONTRACT_TARGET: 'live', CLOUDBASE_BASE_URL: `http://127.0.0.1:${port}` });
+      assert.notEqual(run.code, 0);
+      const output = run.stdout + run.stderr;
+      holds(output, new RegExp(`live target: http://127\\.0\\.0\\.1:${port} does not serve the CloudBase Auth API: GET /auth/v1/certs answered 200 text/html`));
+      assert.equal(output.match(/does not serve the CloudBase Auth API/g)?.length, 1, 'said once');
+      assert.doesNotMatch(run.stdout, /passed|failed/, 'no test ran');
+      assert.ok(output.split('\n').length < 40, `${output.split('\n').length} lines of output`);
+    } finally {
+      html.close();
+    }
   });
 
   it('a live origin that accepts and never answers fails after the request timeout, naming it', async () => {

@@ -41,7 +41,7 @@ describe('live configuration', () => {
 
 describe('live target', () => {
   it('goes through the contract monitor when asked; negative tests still go direct', () => {
-    const target = resolveTarget('live', parseConfig({ ...base, CONTRACT_MONITOR: '1' }));
+    const target = resolveTarget('live', parseConfig({ ...base, CONTRACT_MONITOR: '1' }), { monitor: 'http://127.0.0.1:14012' });
     assert.equal(target.baseURL, 'http://127.0.0.1:14012');
     assert.equal(target.directURL, 'https://my-env-1a2b.ap-shanghai.tcb-api.tencentcloudapi.com');
     assert.equal(target.proxied, true);
