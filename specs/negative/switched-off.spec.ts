@@ -57,13 +57,12 @@ test.describe('username and password sign-in switched off', () => {
 test.describe('username and password sign-in switched off, at the v2 path', () => {
   test.use({ emulatorSettings: { password_login_enabled: false } });
 
-  test('is refused with unimplemented', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, faker }) => {
+  test('is refused with login_type_disabled, as at the v1 path', { tag: ['@stateful', '@serial', '@emulator-control'] }, async ({ api, target, faker }) => {
     const refused = await api.post('/auth/v2/signin/username', {
       data: { username: `user_${faker.string.alphanumeric(10)}`, password: 'Str0ng!Passw0rd' },
-      direct: "Prism's proxy answers an upstream 501 with its own mocked 200",
     });
 
-    await expect(refused).toBeAuthError('unimplemented', refusal(target, 'unimplemented'));
+    await expect(refused).toBeAuthError('login_type_disabled', refusal(target, 'login_type_disabled'));
   });
 });
 
