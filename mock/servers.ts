@@ -25,7 +25,7 @@ export function prismProxyCommand(port: number, upstream: string): string {
  * (mock/monitor.ts), so no redirect from the origin is ever followed with the request's credentials.
  */
 export function contractMonitorCommand(port: number, upstream: string): string {
-  return `node --import tsx mock/monitor.ts --port ${port} --upstream ${JSON.stringify(upstream)}`;
+  return `node --import tsx mock/monitor.ts --port ${port} --upstream ${upstream}`;
 }
 
 /**

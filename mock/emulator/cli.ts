@@ -25,6 +25,9 @@ Options:
       --region <name>   region                                  (EMULATOR_REGION, default ${DEFAULTS.region})
       --resend-interval <s>  seconds before a second code to the same phone or email
                         (EMULATOR_RESEND_INTERVAL, default ${DEFAULTS.resendIntervalSeconds}; the test suite uses 0)
+      --tolerate-unknown-fields  answer requests whose only departure from the contract is an unknown
+                        body field, like a lenient server; the request log still reports them
+                        (EMULATOR_TOLERATE_UNKNOWN_FIELDS=1; default: 400 invalid_argument)
       --custom-login-key <file>  the custom-login private key file (tcb_custom_login.json:
                         {private_key_id, private_key, env_id}) that signs tickets for /auth/v1/signin/custom
                         (EMULATOR_CUSTOM_LOGIN_KEY, default: one generated at start; GET /__emulator/custom-login-key)
@@ -89,6 +92,7 @@ function parseOptions() {
         'client-id': { type: 'string' },
         region: { type: 'string' },
         'resend-interval': { type: 'string' },
+        'tolerate-unknown-fields': { type: 'boolean' },
         'custom-login-key': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -131,6 +135,7 @@ function parseOptions() {
   if (problems.length > 0) fail(problems);
   return {
     port, host, envId, clientId, region, resendIntervalSeconds, customLoginKey, allowRemote, controlToken,
+    tolerateUnknownFields: parsed['tolerate-unknown-fields'] === true || env.EMULATOR_TOLERATE_UNKNOWN_FIELDS === '1',
     verbose: parsed.verbose === true, importFile, exportFile, reportFile: parsed.report,
   };
 }
