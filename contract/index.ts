@@ -31,11 +31,12 @@ export {
   exchangeReport,
   ContractClient,
   ContractDepartureError,
-  EmulatorControl,
   ON_UNEXPECTED_ANSWER,
   SECRET_RESPONSE_FIELDS,
 } from './client.ts';
-export type { ApiAnswer, ApiCaller, BuiltRequest, ClientIdentity, ContractClientOptions, EmulatorCode, FetchLike, Method, RequestOptions, TokenResponse } from './client.ts';
+export type { ApiAnswer, ApiCaller, BuiltRequest, ClientIdentity, ContractClientOptions, FetchLike, Method, RequestOptions, TokenResponse } from './client.ts';
 export * from './requests.ts';
 export * from './flows.ts';
 export { describeLocation, isRedirect, REDIRECT_HEADER, redirectFailureMessage } from './redirects.ts';
+export { ControlClient, createControlClient, EmulatorControlError } from './control.ts';
+export type { ControlClientOptions, EmulatorCode, EmulatorRuntimeConfig, Recipient as ControlRecipient, RequestLogSummary, VerificationCode } from './control.ts';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { ContractClient, EmulatorControl, signUpWithCode } from '../contract/index.ts';
+import { ContractClient, ControlClient, signUpWithCode } from '../contract/index.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -92,7 +92,7 @@ export interface EmulatedLive {
 /** Sign up an account in the emulator through its API and its code endpoint (the shared sign-up flow). */
 export async function signUpInEmulator(base: string, account: { phone_number?: string; email?: string; username: string; password: string }): Promise<void> {
   const recipient = account.phone_number ? { phone_number: account.phone_number } : { email: String(account.email) };
-  await signUpWithCode(new ContractClient({ baseURL: base }), new EmulatorControl(base), recipient, { username: account.username, password: account.password, name: 'Contract Test' });
+  await signUpWithCode(new ContractClient({ baseURL: base }), new ControlClient(base), recipient, { username: account.username, password: account.password, name: 'Contract Test' });
 }
 
 function strongPassword(): string {
@@ -136,8 +136,8 @@ export async function startEmulatorProcess(envId = 'emulator-env'): Promise<Runn
 }
 
 /** Change the emulator's run-time settings (PATCH /__emulator/config). */
-export async function configureEmulator(url: string, settings: Parameters<EmulatorControl['setConfig']>[0]): Promise<void> {
-  await new EmulatorControl(url).setConfig(settings);
+export async function configureEmulator(url: string, settings: Parameters<ControlClient['setConfig']>[0]): Promise<void> {
+  await new ControlClient(url).setConfig(settings);
 }
 
 export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Promise<EmulatedLive> {
@@ -146,7 +146,7 @@ export async function startEmulatedLive(options: EmulatedLiveOptions = {}): Prom
   const emulatorURL = emulator.url;
   const close = emulator.close;
   try {
-    const control = new EmulatorControl(emulatorURL);
+    const control = new ControlClient(emulatorURL);
     await control.setConfig({ resend_interval_seconds: options.resendIntervalSeconds ?? 1 });
 
     const testAccount = { username: 'contract-test-user', password: strongPassword() };

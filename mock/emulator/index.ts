@@ -7,7 +7,7 @@
  *   await emu.close();
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createControlClient, type ControlClient } from './control.ts';
+import { createControlClient, type ControlClient } from '../../contract/control.ts';
 import type { RequestFaultSpec } from './faults.ts';
 import { startEmulator as listen, type RunningEmulator, type StartOptions } from './server.ts';
 import { exportUsers, importUsers, type UsersFile } from './state.ts';
@@ -66,8 +66,8 @@ export function writeUsersFile(running: RunningEmulator, path: string): void {
   writeFileSync(path, `${JSON.stringify(exportUsers(running.emulator.store), null, 2)}\n`);
 }
 
-export { createControlClient, ControlClient, EmulatorControlError } from './control.ts';
-export type { VerificationCode, EmulatorRuntimeConfig, RequestLogSummary, Recipient, ControlClientOptions } from './control.ts';
+export { createControlClient, ControlClient, EmulatorControlError } from '../../contract/control.ts';
+export type { VerificationCode, EmulatorRuntimeConfig, RequestLogSummary, Recipient, ControlClientOptions } from '../../contract/control.ts';
 export { createEmulator } from './app.ts';
 export type { Emulator } from './app.ts';
 export type { RequestFault, RequestFaultSpec, RequestFaultKind, ActionKind } from './faults.ts';

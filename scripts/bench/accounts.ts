@@ -3,7 +3,7 @@
  * SMS (read back at /__emulator/verification-codes), verify, sign up; then sign-ins.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { ContractClient, EmulatorControl, signInWithPassword, signUpWithCode } from '../../contract/index.ts';
+import { ContractClient, ControlClient, signInWithPassword, signUpWithCode } from '../../contract/index.ts';
 
 export interface Tokens {
   access_token: string;
@@ -32,7 +32,7 @@ export interface Account {
 export async function signUp(origin: string, name: string): Promise<Account & Tokens> {
   const phone = `+86 139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
   const username = `${name}_${randomBytes(4).toString('hex')}`;
-  const tokens = await signUpWithCode(client(origin), new EmulatorControl(origin), { phone_number: phone }, { username, password: BENCH_PASSWORD });
+  const tokens = await signUpWithCode(client(origin), new ControlClient(origin), { phone_number: phone }, { username, password: BENCH_PASSWORD });
   return { username, password: BENCH_PASSWORD, access_token: tokens.access_token, refresh_token: String(tokens.refresh_token) };
 }
 

@@ -22,6 +22,7 @@
  */
 import assert from 'node:assert/strict';
 import cloudbase from '@cloudbase/js-sdk';
+import { ContractClient, ControlClient, type FetchLike, type Method } from '../../contract/index.ts';
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../mock/emulator/server.ts';
 
 /** An initialised SDK app and its auth object. */
@@ -72,13 +73,13 @@ export async function startSdkHarness(options: StartOptions = {}): Promise<SdkHa
   const originalConsole = Object.fromEntries(methods.map((m) => [m, console[m]])) as Record<(typeof methods)[number], (...args: unknown[]) => void>;
   for (const m of methods) console[m] = (...args: unknown[]) => void consoleLines.push(args.map(String).join(' '));
 
+  // Outside the SDK the harness uses the suite's one client and the one control client, on the real fetch.
+  const transport: FetchLike = (url, init) => realFetch(url, init);
+  const api = new ContractClient({ baseURL: emulator.url, fetch: transport });
+  const control = new ControlClient(emulator.url, { fetch: transport });
   const raw: SdkHarness['raw'] = async (method, path, body, token) => {
-    const res = await realFetch(`${emulator.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    const answer = await api.call(method as Method, path, { data: body, token });
+    return { status: answer.status, body: (answer.body ?? {}) as Record<string, unknown> };
   };
 
   return {
@@ -95,11 +96,9 @@ export async function startSdkHarness(options: StartOptions = {}): Promise<SdkHa
     },
     raw,
     async latestCode(to) {
-      const query = new URLSearchParams(to as Record<string, string>).toString();
-      const { body } = await raw('GET', `/__emulator/verification-codes?${query}`);
-      const first = (body.codes as { code: string }[] | undefined)?.[0];
-      assert.ok(first, `the emulator sent no code to ${JSON.stringify(to)}`);
-      return first.code;
+      const [newest] = await control.codes(to);
+      assert.ok(newest, `the emulator sent no code to ${JSON.stringify(to)}`);
+      return newest.code;
     },
     async close() {
       if (globalThis.fetch === guardedFetch) globalThis.fetch = realFetch;

@@ -3,7 +3,7 @@
  * recorded so a test file can check at the end that every one of them was well-formed JSON.
  */
 import assert from 'node:assert/strict';
-import { ContractClient, EmulatorControl, signUpWithCode, verificationToken, type FetchLike } from '../../contract/index.ts';
+import { ContractClient, ControlClient, signUpWithCode, verificationToken, type FetchLike } from '../../contract/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../mock/emulator/app.ts';
 
 export interface Answer {
@@ -28,7 +28,7 @@ export class EmulatorClient {
   #phones = 0;
   /** The shared client and flows (contract/), sending in-process; their answers are recorded too. */
   readonly api: ContractClient;
-  readonly control: EmulatorControl;
+  readonly control: ControlClient;
 
   constructor(readonly emu: Emulator) {
     const inProcess: FetchLike = (url, init) => emu.app.request(url, init);
@@ -40,7 +40,7 @@ export class EmulatorClient {
         this.answers.push({ method, path, answer: { status: answer.status, headers: new Headers(answer.headers), body: answer.body, text: answer.text } });
       },
     });
-    this.control = new EmulatorControl('http://127.0.0.1', inProcess);
+    this.control = new ControlClient('http://127.0.0.1', { fetch: inProcess });
   }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   ContractClient,
-  EmulatorControl,
+  ControlClient,
   formatFailure,
   operationLabel,
   operations,
@@ -81,7 +81,7 @@ async function freshPool(): Promise<Pool> {
   const username = `prop_user_${accounts}`;
   // The shared client and sign-up flow (contract/): a real account, made the way every client makes one.
   const api = new ContractClient({ baseURL: running.url, deviceId: 'property-test-device' });
-  const control = new EmulatorControl(running.url);
+  const control = new ControlClient(running.url);
   const user = await signUpWithCode(api, control, { phone_number: phoneNumber }, { username, password: 'Passw0rd!' });
   const anonymous = await json('POST', '/auth/v1/signin/anonymously', {});
   const sudo = await json('POST', '/auth/v1/user/sudo', { password: 'Passw0rd!' }, String(user.access_token));

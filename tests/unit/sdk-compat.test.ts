@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudbaseOAuth, type Credentials } from '@cloudbase/oauth';
-import { ContractClient, EmulatorControl } from '../../contract/index.ts';
+import { ContractClient, ControlClient } from '../../contract/index.ts';
 import { startEmulator, type RunningEmulator } from '../../mock/emulator/server.ts';
 
 const ENV_ID = 'sdk-compat-env';
@@ -55,7 +55,7 @@ const accessIsLive = async (accessToken: string) =>
   typeof (await raw('GET', '/auth/v1/token/introspect', undefined, accessToken)).body.sub === 'string';
 
 async function latestCode(phoneNumber: string): Promise<string> {
-  const codes = await new EmulatorControl(running.url).codes({ phone_number: phoneNumber });
+  const codes = await new ControlClient(running.url).codes({ phone_number: phoneNumber });
   return present(codes[0], `a code for ${phoneNumber}`).code;
 }
 

@@ -1,11 +1,14 @@
 /**
- * A typed client for every emulator-only endpoint (`/__emulator/*`), over plain `fetch`: it works
- * against an emulator started in-process (`startEmulator().control`) or by the CLI
- * (`createControlClient('http://127.0.0.1:8787')`). Every non-200 answer throws with its error body.
+ * The one client of the emulator-only endpoints (`/__emulator/*`), typed, over `fetch` (or any
+ * transport: an in-process Hono app passes `app.request`): it works against an emulator started
+ * in-process (`startEmulator().control`) or by the CLI (`createControlClient('http://127.0.0.1:8787')`).
+ * Every non-200 answer throws with its error body. A redirect is never followed. Every code, token,
+ * ticket or key it reads is registered with the redaction (contract/redact.ts), so a report never shows it.
  */
-import type { RequestFault, RequestFaultSpec } from './faults.ts';
-import type { LoggedRequest } from './request-log.ts';
-import type { UsersFile } from './state.ts';
+import type { RequestFault, RequestFaultSpec } from '../mock/emulator/faults.ts';
+import type { LoggedRequest } from '../mock/emulator/request-log.ts';
+import type { UsersFile } from '../mock/emulator/state.ts';
+import { registerSecret } from './redact.ts';
 
 export interface VerificationCode {
   phone_number?: string;
@@ -53,22 +56,37 @@ export class EmulatorControlError extends Error {
 export interface ControlClientOptions {
   /** Sent with every control request (e.g. a control token, when the emulator is started with one). */
   headers?: Record<string, string>;
+  /** The transport; default the global fetch (an in-process Hono app passes `app.request`). */
+  fetch?: (url: string, init: RequestInit) => Response | Promise<Response>;
+  /** Per request, default 10 s. */
+  timeoutMs?: number;
 }
+
+/** The parts of a verification code a caller needs, whatever the emulator's version adds. */
+export type EmulatorCode = Omit<VerificationCode, 'status'> & { status?: VerificationCode['status'] };
 
 export class ControlClient {
   readonly url: string;
   readonly #headers: Record<string, string>;
+  readonly #fetch: NonNullable<ControlClientOptions['fetch']>;
+  readonly #timeoutMs: number;
 
   constructor(url: string, options: ControlClientOptions = {}) {
     this.url = url.replace(/\/+$/, '');
-    this.#headers = { ...options.headers };
+    // An emulator started with --control-token (docs/security.md) needs it on every control request.
+    const token = process.env.EMULATOR_CONTROL_TOKEN;
+    this.#headers = { ...(token ? { 'x-emulator-token': token } : {}), ...options.headers };
+    this.#fetch = options.fetch ?? fetch;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   async #send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
+    const response = await this.#fetch(`${this.url}${path}`, {
       method,
       headers: body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.#timeoutMs),
     });
     const text = await response.text();
     let parsed: unknown;
@@ -87,7 +105,17 @@ export class ControlClient {
   /** Codes sent to a phone number or email (all codes without one), newest first. */
   async codes(recipient?: Recipient): Promise<VerificationCode[]> {
     const query = recipient ? `?${new URLSearchParams(recipient as Record<string, string>)}` : '';
-    return (await this.#send<{ codes: VerificationCode[] }>('GET', `/__emulator/verification-codes${query}`)).codes;
+    const { codes } = await this.#send<{ codes: VerificationCode[] }>('GET', `/__emulator/verification-codes${query}`);
+    for (const c of codes) registerSecret(c.code);
+    return codes;
+  }
+
+  /** The code of one verification (what a test phone would receive). */
+  async codeFor(recipient: Recipient, verificationId: string): Promise<string> {
+    const codes = await this.codes(recipient);
+    const match = codes.find((c) => c.verification_id === verificationId);
+    if (!match) throw new Error(`the emulator holds no code for verification ${verificationId} (${codes.length} other codes for this recipient)`);
+    return match.code;
   }
 
   /** The newest code sent to a phone number or email; throws when none was sent. */
@@ -123,7 +151,47 @@ export class ControlClient {
   /** A single-use provider token (wx_open, google, github) for provider sign-in and binding. */
   async providerToken(providerId: string, providerUserId?: string): Promise<string> {
     const answer = await this.#send<{ provider_token: string }>('POST', '/__emulator/provider-tokens', { provider_id: providerId, provider_user_id: providerUserId });
+    registerSecret(answer.provider_token);
     return answer.provider_token;
+  }
+
+  /**
+   * Follow an authorize URL of the emulator's fake provider (from GET /auth/v1/provider/uri) as the
+   * user's browser would, choosing the provider user; answers what it redirects back with. The URL is
+   * sent to the emulator itself (whatever origin it names) and the redirect is not followed.
+   */
+  async authorize(uri: string, identity: { provider_user_id?: string; name?: string; email?: string; error?: 'access_denied' } = {}) {
+    const given = new URL(uri);
+    const url = new URL(`${this.url}${given.pathname}${given.search}`);
+    for (const [name, value] of Object.entries(identity)) if (value !== undefined) url.searchParams.set(name, value);
+    const response = await this.#fetch(url.toString(), { method: 'GET', headers: this.#headers, redirect: 'manual', signal: AbortSignal.timeout(this.#timeoutMs) });
+    const location = response.headers.get('location');
+    if (response.status !== 302 || !location) {
+      throw new EmulatorControlError(response.status, await response.text(), `emulator GET ${given.pathname} answered ${response.status} instead of a redirect`);
+    }
+    const back = new URL(location);
+    const code = back.searchParams.get('code') ?? undefined;
+    if (code) registerSecret(code);
+    return {
+      redirectedTo: `${back.origin}${back.pathname}`,
+      code,
+      state: back.searchParams.get('state') ?? undefined,
+      error: back.searchParams.get('error') ?? undefined,
+    };
+  }
+
+  /** The emulator's custom-login key file `{private_key_id, private_key, env_id}`. */
+  async customLoginKey(): Promise<{ private_key_id: string; private_key: string; env_id: string }> {
+    const key = await this.#send<{ private_key_id: string; private_key: string; env_id: string }>('GET', '/__emulator/custom-login-key');
+    registerSecret(key.private_key);
+    return key;
+  }
+
+  /** A custom-login ticket for `uid`, signed now (emulator time) as @cloudbase/node-sdk createTicket signs it. */
+  async customTicket(uid: string): Promise<string> {
+    const { ticket } = await this.#send<{ ticket: string }>('POST', '/__emulator/custom-tickets', { uid });
+    registerSecret(ticket);
+    return ticket;
   }
 
   async stats(): Promise<Record<string, number>> {
