@@ -450,3 +450,11 @@ describe('@cloudbase/js-sdk 3.7.0 session and login-state methods against the em
     subscription.data.subscription.unsubscribe();
   });
 });
+
+describe('@cloudbase/js-sdk 3.7.0 auth methods: where the requests went', () => {
+  test('every method above reached no host but the emulator (the blocked cloud metadata probe aside)', () => {
+    assert.ok(harness.sent.length > 0, 'no request reached the emulator');
+    const strangers = harness.blocked.filter((url) => !url.startsWith('http://metadata.tencentyun.com/'));
+    assert.deepEqual(strangers, []);
+  });
+});

@@ -106,7 +106,7 @@ export const sdkAuthMethods: Record<string, MethodEntry> = {
   getMiniProgramQrCode: { leftOut: 'WeChat mini-program only: POST /auth/v1/qrcode/generate is not in the contract (docs/api-facts.md, URL table row 41)' },
   getMiniProgramQrCodeStatus: { leftOut: 'WeChat mini-program only: POST /auth/v1/qrcode/get/status is not in the contract (docs/api-facts.md, URL table row 42)' },
   modifyPassword: {
-    leftOut: 'sends RSA-encrypted old and new passwords (encrypt_password, encrypt_new_password, public_key_thumbprint) to POST /auth/v1/user/basic/edit; the emulator does not model that password change (only basic/edit\'s profile fields)',
+    leftOut: 'sends RSA-encrypted old and new passwords (encrypt_password, encrypt_new_password, public_key_thumbprint, with a key from POST /auth/v2/signin/publichkey) to POST /auth/v1/user/basic/edit; the emulator does not model that password change, only basic/edit\'s profile fields (docs/api-facts.md, "SDK methods and what tests/sdk/user.test.ts drives")',
   },
   modifyPasswordWithoutLogin: { covered: 'v2.test.ts' },
   getUserBehaviorLog: { leftOut: 'GET /auth/v1/user/security/history: an undocumented read-only log, not in the contract (docs/api-facts.md, URL table row 35)' },
