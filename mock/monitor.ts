@@ -1,5 +1,5 @@
 /**
- * The contract monitor for a live origin: `prism proxy --errors` whose upstream is the redirect guard
+ * The contract monitor for a live origin: `prism proxy` whose upstream is the redirect guard
  * (mock/redirect-guard.ts), never the origin itself, so Prism cannot follow a redirect with the
  * request's credentials. One process tree for Playwright's webServer: the guard runs here, Prism is
  * its child, and either going away stops both.

@@ -21,7 +21,7 @@ export function prismProxyCommand(port: number, upstream: string): string {
 }
 
 /**
- * The contract monitor for a live origin: `prism proxy --errors` behind the redirect guard
+ * The contract monitor for a live origin: `prism proxy` behind the redirect guard
  * (mock/monitor.ts), so no redirect from the origin is ever followed with the request's credentials.
  */
 export function contractMonitorCommand(port: number, upstream: string): string {

@@ -6,7 +6,7 @@ test.describe('updating the profile (PATCH /auth/v1/user/profile), as the SDK\'s
 
     const profile = ok(await api.patch('/auth/v1/user/profile', { token: account.tokens.access_token, data: { name: buildDisplayName(faker), gender: 'FEMALE' } }));
 
-    // [OAUTH] apis.ts setUserProfile: the SDK stores the answer as the user's info (INFERRED: the whole profile).
+    // @cloudbase/oauth 3.3.3 src/auth/apis.ts setUserProfile: the SDK stores the answer as the user's info (INFERRED: the whole profile).
     expect(profile.sub).toEqual(expect.any(String));
   });
 

@@ -128,7 +128,7 @@ type ConflictResolution = 'DEFAULT' | 'DELETE_ACCOUNT_TRANSFER' | 'TRANSFER';
 /**
  * `PATCH /auth/v1/user/contact` (the SDK's `editContact`, `bindPhoneNumber`, `bindEmail`): bind or
  * change the phone number or email, with a sudo token and a verification token for the new value.
- * `conflict_resolution` ([OAUTH] models.ts EditContactRequest): DEFAULT refuses a value another account
+ * `conflict_resolution` (@cloudbase/oauth 3.3.3 src/auth/models.ts EditContactRequest): DEFAULT refuses a value another account
  * holds (400 failed_precondition); DELETE_ACCOUNT_TRANSFER deletes that account and takes the value; TRANSFER takes the value
  * and deletes the other account only if it is left with no way to sign in.
  */
@@ -162,7 +162,7 @@ export const editContact: BearerHandler = async (c, emu, caller) => {
   return c.json({});
 };
 
-/** Simplified profile of another user ([OAUTH] models.ts SimpleUserProfile: `sub` and `name` required). */
+/** Simplified profile of another user (@cloudbase/oauth 3.3.3 src/auth/models.ts SimpleUserProfile: `sub` and `name` required). */
 function simpleProfileOf(user: User) {
   return {
     sub: user.sub,
