@@ -4,19 +4,14 @@
  * the user's profile, sign-out). Other families have their own files beside this one.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { faker } from '@faker-js/faker';
-import { startSdkHarness, type SdkHarness } from './harness.ts';
+import { sdkData, useSdkHarness, type SdkHarness } from './harness.ts';
 
-let harness: SdkHarness;
-before(async () => {
-  faker.seed(Number(process.env.FAKER_SEED ?? 20261203));
-  harness = await startSdkHarness();
-});
-after(() => harness.close());
+const harness = useSdkHarness();
 
-const phone = () => `+86 139${faker.string.numeric(8)}`;
-const password = () => `Aa1!${faker.string.alphanumeric(10)}`;
+const phone = sdkData.phone;
+const password = sdkData.password;
 
 /** Sign up with a password over plain HTTP (send the code, verify it, sign up), outside the SDK. */
 async function signUpByHttpWithPassword(phoneNumber: string, secret: string): Promise<void> {

@@ -6,21 +6,16 @@
  * it is left out.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { faker } from '@faker-js/faker';
-import { rejection, startSdkHarness, type SdkClient, type SdkHarness } from './harness.ts';
+import { rejection, sdkData, useSdkHarness, type SdkClient } from './harness.ts';
 
-let harness: SdkHarness;
-before(async () => {
-  faker.seed(Number(process.env.FAKER_SEED ?? 20261204));
-  harness = await startSdkHarness();
-});
-after(() => harness.close());
+const harness = useSdkHarness({}, 20261204);
 
-const phone = () => `+86 139${faker.string.numeric(8)}`;
-const password = () => `Aa1!${faker.string.alphanumeric(10)}`;
-const email = () => `sdk-${faker.string.alphanumeric({ length: 10, casing: 'lower' })}@example.com`;
-const username = () => `sdk_${faker.string.alphanumeric({ length: 10, casing: 'lower' })}`;
+const phone = sdkData.phone;
+const password = sdkData.password;
+const email = sdkData.email;
+const username = () => sdkData.username();
 
 type Contact = { phone_number: string } | { email: string };
 

@@ -10,18 +10,12 @@
  * reads the answer from `GET /__emulator/captchas` and submits it through the SDK's own `auth.verifyCaptchaData`.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { faker } from '@faker-js/faker';
-import { rejection, startSdkHarness, type SdkHarness } from './harness.ts';
+import { beforeEach, describe, test } from 'node:test';
+import { rejection, sdkData, useSdkHarness } from './harness.ts';
 
-let harness: SdkHarness;
-before(async () => {
-  faker.seed(Number(process.env.FAKER_SEED ?? 20261203));
-  harness = await startSdkHarness();
-});
-after(() => harness.close());
+const harness = useSdkHarness();
 
-const phone = () => `+86 139${faker.string.numeric(8)}`;
+const phone = sdkData.phone;
 
 async function demandCaptchaFor(operations: string[]): Promise<void> {
   const res = await harness.raw('PATCH', '/__emulator/config', { captcha_required_operations: operations });

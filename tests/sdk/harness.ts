@@ -21,6 +21,8 @@
  *   await harness.close();                     // in after()
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { faker } from '@faker-js/faker';
 import cloudbase from '@cloudbase/js-sdk';
 import { ContractClient, ControlClient, type FetchLike, type Method } from '../../contract/index.ts';
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../mock/emulator/server.ts';
@@ -117,3 +119,30 @@ export async function rejection(promise: Promise<unknown>): Promise<Record<strin
   }
   assert.fail('expected the SDK call to fail');
 }
+
+/**
+ * One harness for the test file that calls it: started before its tests (Faker seeded from FAKER_SEED, so a
+ * run can be replayed), closed after them. Use what it returns inside tests only.
+ */
+export function useSdkHarness(options: StartOptions = {}, seed = 20261203): SdkHarness {
+  let current: SdkHarness | undefined;
+  before(async () => {
+    faker.seed(Number(process.env.FAKER_SEED ?? seed));
+    current = await startSdkHarness(options);
+  });
+  after(() => current?.close());
+  return new Proxy({} as SdkHarness, {
+    get(_target, key) {
+      if (!current) throw new Error('the SDK harness is used before it started: use it inside a test');
+      return Reflect.get(current, key) as unknown;
+    },
+  });
+}
+
+/** Test data of the SDK tests: a +86 mobile number, a password the rules accept, an email, a username. */
+export const sdkData = {
+  phone: () => `+86 139${faker.string.numeric(8)}`,
+  password: () => `Aa1!${faker.string.alphanumeric(10)}`,
+  email: () => `sdk-${faker.string.alphanumeric({ length: 10, casing: 'lower' })}@example.com`,
+  username: (prefix = 'sdk_') => `${prefix}${faker.string.alphanumeric({ length: 10, casing: 'lower' })}`,
+};

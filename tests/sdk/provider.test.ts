@@ -6,16 +6,11 @@
  * custom tickets".
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { faker } from '@faker-js/faker';
-import { rejection, startSdkHarness, type SdkClient, type SdkHarness } from './harness.ts';
+import { rejection, useSdkHarness, type SdkClient } from './harness.ts';
 
-let harness: SdkHarness;
-before(async () => {
-  faker.seed(Number(process.env.FAKER_SEED ?? 20261203));
-  harness = await startSdkHarness();
-});
-after(() => harness.close());
+const harness = useSdkHarness();
 
 const CALLBACK = 'https://app.example.com/auth/callback';
 

@@ -5,20 +5,14 @@
  * without login. The same outcomes as specs/v2-*.spec.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { faker } from '@faker-js/faker';
-import { rejection, startSdkHarness, type SdkHarness } from './harness.ts';
+import { describe, test } from 'node:test';
+import { rejection, sdkData, useSdkHarness } from './harness.ts';
 
-let harness: SdkHarness;
-before(async () => {
-  faker.seed(Number(process.env.FAKER_SEED ?? 20261203));
-  harness = await startSdkHarness();
-});
-after(() => harness.close());
+const harness = useSdkHarness();
 
-const phone = () => `+86 139${faker.string.numeric(8)}`;
-const password = () => `Aa1!${faker.string.alphanumeric(10)}`;
-const username = () => `v2_${faker.string.alphanumeric({ length: 10, casing: 'lower' })}`;
+const phone = sdkData.phone;
+const password = sdkData.password;
+const username = () => sdkData.username('v2_');
 
 /** A user with a username and password, signed up over plain HTTP, outside the SDK. */
 async function signUp(): Promise<{ username: string; password: string; phone_number: string; sub: string }> {
