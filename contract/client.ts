@@ -76,7 +76,7 @@ export interface TokenResponse {
 }
 
 /** Answer fields that are secrets: registered so they are redacted wherever they show up later. */
-export const SECRET_RESPONSE_FIELDS = ['access_token', 'refresh_token', 'id_token', 'sudo_token', 'verification_token', 'provider_token'];
+const ANSWER_PUBLIC_KEYS: ReadonlySet<string> = new Set(['code']);
 
 /** 32 hex characters, the form the official SDK uses for x-request-id and x-device-id (docs/api-facts.md "Origins, headers and common parameters"). */
 export function hexId(): string {
@@ -129,9 +129,9 @@ export function readAnswer<T = Record<string, unknown>>(title: string, status: n
   } catch {
     parsed = undefined;
   }
-  if (parsed && typeof parsed === 'object') {
-    for (const field of SECRET_RESPONSE_FIELDS) registerSecret((parsed as Record<string, unknown>)[field]);
-  }
+  // Every secret-named value an answer carries (tokens, captcha tokens, tickets...), wherever it sits; not
+  // `code`, which in an answer is the gateway's error name (`{code, message}`), public by design.
+  registerSecretsIn(parsed, ANSWER_PUBLIC_KEYS);
   return { operation: title, status, headers, body: parsed as T, text };
 }
 

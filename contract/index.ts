@@ -32,7 +32,6 @@ export {
   ContractClient,
   ContractDepartureError,
   ON_UNEXPECTED_ANSWER,
-  SECRET_RESPONSE_FIELDS,
 } from './client.ts';
 export type { ApiAnswer, ApiCaller, BuiltRequest, ClientIdentity, ContractClientOptions, FetchLike, Method, RequestOptions, TokenResponse } from './client.ts';
 export * from './requests.ts';

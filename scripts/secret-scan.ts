@@ -42,6 +42,9 @@ interface Needle {
   index: number;
   length: number;
   pattern: RegExp;
+  forms: string[];
+  /** A code: only a whole number counts, or every timestamp would match. */
+  wholeNumber: boolean;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -52,9 +55,33 @@ export function buildNeedles(secrets: readonly string[]): Needle[] {
     const body = `(?:${secretForms(secret).map(escapeRegExp).join('|')})`;
     // Codes are short digit strings: only whole numbers count, or every timestamp would match.
     const pattern = isShortNumber(secret) ? new RegExp(`(?<![A-Za-z0-9])${body}(?![A-Za-z0-9])`, 'g') : new RegExp(body, 'g');
-    return { index: index + 1, length: secret.length, pattern };
+    return { index: index + 1, length: secret.length, pattern, forms: secretForms(secret), wholeNumber: isShortNumber(secret) };
   });
 }
+
+/** Every form of every needle by its first characters: one pass over a text finds them all (thousands of secrets, megabytes of report). */
+type FormIndex = Map<string, { form: string; needle: Needle }[]>;
+const PREFIX = 4;
+const indexes = new WeakMap<readonly Needle[], FormIndex>();
+
+function formIndex(needles: readonly Needle[]): FormIndex {
+  let index = indexes.get(needles);
+  if (index) return index;
+  index = new Map();
+  for (const needle of needles) {
+    for (const form of needle.forms) {
+      const key = form.slice(0, PREFIX);
+      const list = index.get(key) ?? [];
+      list.push({ form, needle });
+      index.set(key, list);
+    }
+  }
+  for (const list of index.values()) list.sort((a, b) => b.form.length - a.form.length);
+  indexes.set(needles, index);
+  return index;
+}
+
+const isAlphanumeric = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
 
 /** Replace every needle in a piece of text: a finding's context may hold other secrets too. */
 function mask(text: string, needles: readonly Needle[]): string {
@@ -74,14 +101,22 @@ function scanText(text: string, needles: readonly Needle[], file: string, inside
 }
 
 function scanForms(text: string, needles: readonly Needle[], file: string, inside: string, findings: Finding[], keep: (start: number, end: number) => boolean = () => true): void {
-  for (const needle of needles) {
-    needle.pattern.lastIndex = 0;
-    for (let match = needle.pattern.exec(text); match; match = needle.pattern.exec(text)) {
-      if (!keep(match.index, match.index + match[0].length)) continue;
-      const before = text.slice(Math.max(0, match.index - 60), match.index);
-      const afterText = text.slice(match.index + match[0].length, match.index + match[0].length + 60);
+  if (needles.length === 0) return;
+  const index = formIndex(needles);
+  for (let at = 0; at + PREFIX <= text.length; at += 1) {
+    const candidates = index.get(text.slice(at, at + PREFIX));
+    if (!candidates) continue;
+    for (const { form, needle } of candidates) {
+      if (!text.startsWith(form, at)) continue;
+      const end = at + form.length;
+      if (needle.wholeNumber && (isAlphanumeric(text[at - 1]) || isAlphanumeric(text[end]))) continue;
+      if (!keep(at, end)) continue;
+      const before = text.slice(Math.max(0, at - 60), at);
+      const afterText = text.slice(end, end + 60);
       const context = `${mask(before, needles)}<secret #${needle.index}>${mask(afterText, needles)}`;
       findings.push({ file, inside, secret: needle.index, length: needle.length, context: context.replace(/\s+/g, ' ') });
+      at = end - 1; // the longest form found here; the scan goes on after it
+      break;
     }
   }
 }

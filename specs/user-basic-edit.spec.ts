@@ -46,17 +46,28 @@ test.describe('editing basic information (POST /auth/v1/user/basic/edit), as the
     await expect(refused).toBeAuthError('failed_precondition');
   });
 
-  test('an email change needs a code sent to the new address; after it the profile has the new email', { tag: ['@stateful', '@destructive', '@sms', '@email'] }, async ({ api, accounts }) => {
+  test('an email change with a code verified for the new address shows in the profile', { tag: ['@stateful', '@destructive', '@sms', '@email'] }, async ({ api, accounts }) => {
     const account = await accounts.signedUpByPhone();
     const recipient = (await accounts.freeRecipient('email')) as { email: string };
-
-    // docs: "手机号、邮箱修改需要发送验证码" (INFERRED: refused until a code sent there was verified).
-    await expect(await api.post('/auth/v1/user/basic/edit', { token: account.tokens.access_token, data: { email: recipient.email } })).toBeAuthError('invalid_argument');
 
     await accounts.verificationToken(recipient, 'ANY');
     ok(await api.post('/auth/v1/user/basic/edit', { token: account.tokens.access_token, data: { email: recipient.email } }));
 
     const me = ok(await api.get('/auth/v1/user/me', { token: account.tokens.access_token }));
     expect(me.email).toBe(recipient.email.toLowerCase());
+  });
+
+  test.describe('without a code', () => {
+    test.skip(({ target }) => target.real, 'on a live environment every flow shares the one test email, so an earlier flow may have left a verified code for it');
+
+    test('an email change is refused until a code sent to the new address was verified', { tag: ['@stateful', '@destructive', '@sms', '@email'] }, async ({ api, accounts }) => {
+      const account = await accounts.signedUpByPhone();
+      const recipient = (await accounts.freeRecipient('email')) as { email: string };
+
+      // docs: "手机号、邮箱修改需要发送验证码" (INFERRED: refused until a code sent there was verified).
+      const refused = await api.post('/auth/v1/user/basic/edit', { token: account.tokens.access_token, data: { email: recipient.email } });
+
+      await expect(refused).toBeAuthError('invalid_argument');
+    });
   });
 });

@@ -83,6 +83,8 @@ export const API_ROUTES: readonly Route[] = [
   open('POST', '/auth/v2/signin/password/update', updatePasswordWithoutLogin),
   open('POST', '/auth/v2/token', grantToken),
   bearer('GET', '/auth/v2/user/me', getMe),
+  bearer('DELETE', '/auth/v2/user/me', deleteMe),
+  open('POST', '/auth/v2/signin/with/provider', providerSignIn.signInWithProvider),
 
 ];
 
