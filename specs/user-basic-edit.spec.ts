@@ -30,7 +30,7 @@ test.describe('editing basic information (POST /auth/v1/user/basic/edit), as the
     const newUsername = `${SUITE_USERNAME_PREFIX}${buildUsername(faker)}`;
 
     ok(await api.post('/auth/v1/user/basic/edit', { token: account.tokens.access_token, data: { username: newUsername } }));
-    account.username = newUsername;
+    accounts.renamed(account, newUsername);
 
     const tokens = ok(await api.post('/auth/v1/signin', { data: { username: newUsername, password: account.password } }));
     expect(tokens.sub).toBe(account.tokens.sub);

@@ -17,7 +17,7 @@ test.describe('updating the profile (PATCH /auth/v1/user/profile), as the SDK\'s
     const username = `${SUITE_USERNAME_PREFIX}${buildUsername(faker)}`;
 
     const profile = ok(await api.patch('/auth/v1/user/profile', { token: account.tokens.access_token, data: { name, picture, username } }));
-    account.username = username;
+    accounts.renamed(account, username);
 
     expect(profile).toMatchObject({ sub: account.tokens.sub, name, picture, username });
     const me = ok(await api.get('/auth/v1/user/me', { token: account.tokens.access_token }));

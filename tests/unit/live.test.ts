@@ -109,6 +109,15 @@ describe('live: the ledger of created accounts', () => {
     for (const entry of ledger.entries()) assert.deepEqual(Object.keys(entry).filter((k) => /password|token|code|secret/i.test(k)), []);
   });
 
+  it('follows a renamed account to its new username: deleted under it, it is no longer pending', () => {
+    const ledger = new Ledger(join(temp(), 'renamed.jsonl'));
+    ledger.record({ event: 'created', run: 'r', username: 'ct-old', recipient: 'phone' });
+    ledger.record({ event: 'renamed', run: 'r', username: 'ct-old', to: 'ct-new', recipient: 'phone' });
+    assert.deepEqual(ledger.pending().map((e) => e.username), ['ct-new']);
+    ledger.record({ event: 'deleted', run: 'r', username: 'ct-new', recipient: 'phone' });
+    assert.deepEqual(ledger.pending(), []);
+  });
+
   it('a missing ledger is empty', () => {
     assert.deepEqual(new Ledger(join(temp(), 'none.jsonl')).pending(), []);
   });
