@@ -192,8 +192,16 @@ export async function measureSuite(options: SuiteOptions): Promise<SuiteRun[]> {
   return out;
 }
 
-/** The parts of `npm test`, in its order. */
-export const NPM_TEST_PARTS = ['typecheck', 'lint', 'test:unit', 'contract:local', 'test:e2e'] as const;
+/**
+ * The parts of a checkout's `npm test`, in its order: the `npm run <part>` steps of its own `test`
+ * script (the baseline's has fewer: the SDK and browser tests came later).
+ */
+export function npmTestParts(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const parts = [...(pkg.scripts?.test ?? '').matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1] as string);
+  if (parts.length === 0) throw new Error(`${dir}/package.json: no \`npm run <part>\` steps in its test script`);
+  return parts;
+}
 
 export interface NpmTestRun {
   checkout: 'current' | 'baseline';
@@ -203,6 +211,8 @@ export interface NpmTestRun {
   total: number;
   /** Parts that exited non-zero. */
   failed: string[];
+  /** The parts of that checkout's `npm test`, in order (a run is whole when all of them ran). */
+  partNames: string[];
 }
 
 /** `npm test` part by part, for this checkout and the baseline, interleaved. */
@@ -217,7 +227,8 @@ export async function measureNpmTest(options: SuiteOptions & { checkouts: ('curr
       const parts: Record<string, number> = {};
       const failed: string[] = [];
       const only = process.env.BENCH_NPMTEST_PARTS?.split(',');
-      for (const part of NPM_TEST_PARTS.filter((p) => !only || only.includes(p))) {
+      const partNames = npmTestParts(cwd ?? ROOT);
+      for (const part of partNames.filter((p) => !only || only.includes(p))) {
         const started = performance.now();
         const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd });
         const code = await proc.exited;
@@ -230,7 +241,7 @@ export async function measureNpmTest(options: SuiteOptions & { checkouts: ('curr
         }
       }
       const total = round(Object.values(parts).reduce((a, b) => a + b, 0), 1);
-      out.push({ checkout, run, parts, total, failed });
+      out.push({ checkout, run, parts, total, failed, partNames });
       options.log(`  run ${run + 1}/${options.runs} npm test (${checkout}): ${total} s = ${Object.entries(parts).map(([p, seconds]) => `${p} ${seconds} s`).join(', ')}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
     }
   }
@@ -248,6 +259,8 @@ export interface SuiteSummary {
   passed: number;
   skipped: number;
   failedRuns: number;
+  /** Seconds of wall time per test run (passed): the fair figure when the two checkouts run different numbers of tests. */
+  wallPerTest?: number;
   exchanges: number;
   workerProcesses: number;
 }
@@ -270,6 +283,7 @@ export function summarizeSuite(runs: SuiteRun[]): SuiteSummary[] {
       passed: first.passed,
       skipped: first.skipped,
       failedRuns: group.filter((r) => r.failed > 0).length,
+      wallPerTest: first.passed > 0 ? round(median(group.map((r) => r.wall)) / first.passed, 3) : undefined,
       exchanges: round(median(group.map((r) => r.exchanges)), 0),
       workerProcesses: round(median(group.map((r) => r.workerProcesses)), 0),
     };
