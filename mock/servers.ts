@@ -25,7 +25,8 @@ export function prismProxyCommand(port: number, upstream: string): string {
  * (mock/monitor.ts), so no redirect from the origin is ever followed with the request's credentials.
  */
 export function contractMonitorCommand(port: number, upstream: string): string {
-  return `node --import tsx mock/monitor.ts --port ${port} --upstream ${JSON.stringify(upstream)}`;
+  // Split on spaces with no shell (fixtures/local-servers.ts): no quotes, they would reach the URL parser.
+  return `node --import tsx mock/monitor.ts --port ${port} --upstream ${upstream}`;
 }
 
 /**

@@ -11,15 +11,26 @@
  * Section 5 (`npmtest`): `npm test` itself, part by part (typecheck, lint, unit, contract:local, e2e),
  * for this checkout and the baseline: where the time of the whole goes.
  */
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { killStragglers, ROOT, spawnProc, type Network } from './procs.ts';
 import { median, round, spread } from './stats.ts';
 
 export type SuiteTarget = 'emulator' | 'prism';
-/** cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's checkout. */
-export type Temperature = 'cold' | 'baseline';
+/**
+ * cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's
+ * checkout; common: this checkout again, but only the spec files the baseline has too (the nearest
+ * to "the same tests": those files may have gained tests since).
+ */
+export type Temperature = 'cold' | 'common' | 'baseline';
+
+/** The spec files of this checkout that the baseline's checkout has too, sorted. */
+export function commonSpecFiles(baselineDir: string): string[] {
+  const specs = (dir: string) => readdirSync(join(dir, 'specs')).filter((f) => f.endsWith('.spec.ts'));
+  const old = new Set(specs(baselineDir));
+  return specs(ROOT).filter((f) => old.has(f)).sort().map((f) => join('specs', f));
+}
 
 /** Check a git ref out into `dir` (a shared clone: no network, no change to this repository), with this node_modules. */
 export function checkoutBaseline(ref: string, dir: string): string {
@@ -134,7 +145,7 @@ async function runPlaywright(target: SuiteTarget, temperature: Temperature, run:
     '--reporter=dot,json',
     `--output=${join(options.tmp, 'test-results')}`,
     `--workers=${options.workers}`,
-    ...options.args,
+    ...(temperature === 'common' && options.baselineDir ? commonSpecFiles(options.baselineDir) : options.args),
   ];
   const started = performance.now();
   const network = options.network;
@@ -230,14 +241,15 @@ export async function measureNpmTest(options: SuiteOptions & { checkouts: ('curr
       const partNames = npmTestParts(cwd ?? ROOT);
       for (const part of partNames.filter((p) => !only || only.includes(p))) {
         const started = performance.now();
-        const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd });
+        const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd, stdout: 'pipe' });
         const code = await proc.exited;
         await proc.stop();
         killStragglers(options.network);
         parts[part] = round((performance.now() - started) / 1000, 1);
         if (code !== 0) {
           failed.push(part);
-          options.log(`    npm run ${part} (${checkout}) failed (exit ${code}): ${proc.stderr().trim().split('\n').slice(-5).join('\n')}`);
+          // The test runners report failures on stdout: the last lines of both say which and why.
+          options.log(`    npm run ${part} (${checkout}) failed (exit ${code}):\n${proc.output().trim().split('\n').slice(-60).join('\n')}`);
         }
       }
       const total = round(Object.values(parts).reduce((a, b) => a + b, 0), 1);
