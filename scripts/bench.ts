@@ -218,8 +218,7 @@ async function main(): Promise<void> {
       }
       const baselinePortBase = cold.network ? undefined : opts.portBase + 20;
       const targets: SuiteTarget[] = opts.sections.has('suite') ? opts.suiteTargets : ['emulator'];
-      // `common` (the baseline's spec files run by this checkout) says what the speed work did to the same tests.
-      const temperatures: Temperature[] = opts.sections.has('suite') && baselineDir ? (opts.quick ? ['cold', 'baseline'] : ['cold', 'common', 'baseline']) : ['cold'];
+      const temperatures: Temperature[] = opts.sections.has('suite') && baselineDir ? ['cold', 'baseline'] : ['cold'];
       const runs = opts.sections.has('suite') ? opts.suiteRuns : 1;
       log(`\n2. suite wall time, ${runs} run(s) of each, ${opts.workers} workers, network: ${network.name}:`);
       // Quick mode times one spec file: a smoke test of the machinery, not a figure to compare.

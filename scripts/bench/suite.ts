@@ -11,26 +11,15 @@
  * Section 5 (`npmtest`): `npm test` itself, part by part (typecheck, lint, unit, contract:local, e2e),
  * for this checkout and the baseline: where the time of the whole goes.
  */
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { killStragglers, ROOT, spawnProc, type Network } from './procs.ts';
 import { median, round, spread } from './stats.ts';
 
 export type SuiteTarget = 'emulator' | 'prism';
-/**
- * cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's
- * checkout; common: this checkout again, but only the spec files the baseline has too (the nearest
- * to "the same tests": those files may have gained tests since).
- */
-export type Temperature = 'cold' | 'common' | 'baseline';
-
-/** The spec files of this checkout that the baseline's checkout has too, sorted. */
-export function commonSpecFiles(baselineDir: string): string[] {
-  const specs = (dir: string) => readdirSync(join(dir, 'specs')).filter((f) => f.endsWith('.spec.ts'));
-  const old = new Set(specs(baselineDir));
-  return specs(ROOT).filter((f) => old.has(f)).sort().map((f) => join('specs', f));
-}
+/** cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's checkout. */
+export type Temperature = 'cold' | 'baseline';
 
 /** Check a git ref out into `dir` (a shared clone: no network, no change to this repository), with this node_modules. */
 export function checkoutBaseline(ref: string, dir: string): string {
@@ -145,7 +134,7 @@ async function runPlaywright(target: SuiteTarget, temperature: Temperature, run:
     '--reporter=dot,json',
     `--output=${join(options.tmp, 'test-results')}`,
     `--workers=${options.workers}`,
-    ...(temperature === 'common' && options.baselineDir ? commonSpecFiles(options.baselineDir) : options.args),
+    ...options.args,
   ];
   const started = performance.now();
   const network = options.network;
@@ -271,8 +260,14 @@ export interface SuiteSummary {
   passed: number;
   skipped: number;
   failedRuns: number;
-  /** Seconds of wall time per test run (passed): the fair figure when the two checkouts run different numbers of tests. */
+  /**
+   * Seconds of wall time per test run (passed), and of the time after the first test's start per test
+   * and per exchange: the fair figures when the two checkouts run different numbers of tests (the
+   * baseline's spec files were split since, so "the same tests" cannot be chosen by file).
+   */
   wallPerTest?: number;
+  testsPerTest?: number;
+  testsPerExchange?: number;
   exchanges: number;
   workerProcesses: number;
 }
@@ -296,6 +291,8 @@ export function summarizeSuite(runs: SuiteRun[]): SuiteSummary[] {
       skipped: first.skipped,
       failedRuns: group.filter((r) => r.failed > 0).length,
       wallPerTest: first.passed > 0 ? round(median(group.map((r) => r.wall)) / first.passed, 3) : undefined,
+      testsPerTest: first.passed > 0 && startups.length ? round((median(group.map((r) => r.wall)) - median(startups)) / first.passed, 3) : undefined,
+      testsPerExchange: first.exchanges > 0 && startups.length ? round((median(group.map((r) => r.wall)) - median(startups)) / median(group.map((r) => r.exchanges)), 4) : undefined,
       exchanges: round(median(group.map((r) => r.exchanges)), 0),
       workerProcesses: round(median(group.map((r) => r.workerProcesses)), 0),
     };
