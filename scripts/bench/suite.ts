@@ -232,9 +232,13 @@ export async function measureNpmTest(options: SuiteOptions & { checkouts: ('curr
         const started = performance.now();
         const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd, stdout: 'pipe' });
         const code = await proc.exited;
+        const seconds = (performance.now() - started) / 1000;
+        // 'exit' can come before the last of stdout (the runner's list of failures): let it drain, briefly.
+        const stdout = proc.child.stdout;
+        if (stdout && !stdout.readableEnded) await Promise.race([new Promise((resolve) => stdout.once('end', resolve)), new Promise((resolve) => setTimeout(resolve, 2000))]);
         await proc.stop();
         killStragglers(options.network);
-        parts[part] = round((performance.now() - started) / 1000, 1);
+        parts[part] = round(seconds, 1);
         if (code !== 0) {
           failed.push(part);
           // The test runners report failures on stdout: the last lines of both say which and why.
