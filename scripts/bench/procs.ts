@@ -19,6 +19,8 @@ export interface Proc {
   child: ChildProcess;
   /** The last few KB of stderr, to explain a failure. */
   stderr(): string;
+  /** The last few KB of stdout (when piped) and stderr together, as they came. */
+  output(): string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -45,8 +47,14 @@ export function spawnProc(name: string, argv: string[], options: { network?: Net
     stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],
   });
   let tail = '';
+  let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-4000);
+    output = (output + chunk.toString('utf8')).slice(-8000);
+  });
+  // Piped stdout is read (never left to fill its pipe) and kept with stderr, to explain a failure.
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-8000);
   });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
@@ -56,6 +64,7 @@ export function spawnProc(name: string, argv: string[], options: { network?: Net
     name,
     child,
     stderr: () => tail,
+    output: () => output,
     exited,
     stop: async () => {
       running.delete(proc);

@@ -192,8 +192,16 @@ export async function measureSuite(options: SuiteOptions): Promise<SuiteRun[]> {
   return out;
 }
 
-/** The parts of `npm test`, in its order. */
-export const NPM_TEST_PARTS = ['typecheck', 'lint', 'test:unit', 'contract:local', 'test:e2e'] as const;
+/**
+ * The parts of a checkout's `npm test`, in its order: the `npm run <part>` steps of its own `test`
+ * script (the baseline's has fewer: the SDK and browser tests came later).
+ */
+export function npmTestParts(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const parts = [...(pkg.scripts?.test ?? '').matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1] as string);
+  if (parts.length === 0) throw new Error(`${dir}/package.json: no \`npm run <part>\` steps in its test script`);
+  return parts;
+}
 
 export interface NpmTestRun {
   checkout: 'current' | 'baseline';
@@ -203,6 +211,8 @@ export interface NpmTestRun {
   total: number;
   /** Parts that exited non-zero. */
   failed: string[];
+  /** The parts of that checkout's `npm test`, in order (a run is whole when all of them ran). */
+  partNames: string[];
 }
 
 /** `npm test` part by part, for this checkout and the baseline, interleaved. */
@@ -217,20 +227,26 @@ export async function measureNpmTest(options: SuiteOptions & { checkouts: ('curr
       const parts: Record<string, number> = {};
       const failed: string[] = [];
       const only = process.env.BENCH_NPMTEST_PARTS?.split(',');
-      for (const part of NPM_TEST_PARTS.filter((p) => !only || only.includes(p))) {
+      const partNames = npmTestParts(cwd ?? ROOT);
+      for (const part of partNames.filter((p) => !only || only.includes(p))) {
         const started = performance.now();
-        const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd });
+        const proc = spawnProc(`npm run ${part} (${checkout})`, ['npm', 'run', '--silent', part], { network: options.network, env, cwd, stdout: 'pipe' });
         const code = await proc.exited;
+        const seconds = (performance.now() - started) / 1000;
+        // 'exit' can come before the last of stdout (the runner's list of failures): let it drain, briefly.
+        const stdout = proc.child.stdout;
+        if (stdout && !stdout.readableEnded) await Promise.race([new Promise((resolve) => stdout.once('end', resolve)), new Promise((resolve) => setTimeout(resolve, 2000))]);
         await proc.stop();
         killStragglers(options.network);
-        parts[part] = round((performance.now() - started) / 1000, 1);
+        parts[part] = round(seconds, 1);
         if (code !== 0) {
           failed.push(part);
-          options.log(`    npm run ${part} (${checkout}) failed (exit ${code}): ${proc.stderr().trim().split('\n').slice(-5).join('\n')}`);
+          // The test runners report failures on stdout: the last lines of both say which and why.
+          options.log(`    npm run ${part} (${checkout}) failed (exit ${code}):\n${proc.output().trim().split('\n').slice(-60).join('\n')}`);
         }
       }
       const total = round(Object.values(parts).reduce((a, b) => a + b, 0), 1);
-      out.push({ checkout, run, parts, total, failed });
+      out.push({ checkout, run, parts, total, failed, partNames });
       options.log(`  run ${run + 1}/${options.runs} npm test (${checkout}): ${total} s = ${Object.entries(parts).map(([p, seconds]) => `${p} ${seconds} s`).join(', ')}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
     }
   }
@@ -248,6 +264,14 @@ export interface SuiteSummary {
   passed: number;
   skipped: number;
   failedRuns: number;
+  /**
+   * Seconds of wall time per test run (passed), and of the time after the first test's start per test
+   * and per exchange: the fair figures when the two checkouts run different numbers of tests (the
+   * baseline's spec files were split since, so "the same tests" cannot be chosen by file).
+   */
+  wallPerTest?: number;
+  testsPerTest?: number;
+  testsPerExchange?: number;
   exchanges: number;
   workerProcesses: number;
 }
@@ -270,6 +294,9 @@ export function summarizeSuite(runs: SuiteRun[]): SuiteSummary[] {
       passed: first.passed,
       skipped: first.skipped,
       failedRuns: group.filter((r) => r.failed > 0).length,
+      wallPerTest: first.passed > 0 ? round(median(group.map((r) => r.wall)) / first.passed, 3) : undefined,
+      testsPerTest: first.passed > 0 && startups.length ? round((median(group.map((r) => r.wall)) - median(startups)) / first.passed, 3) : undefined,
+      testsPerExchange: first.exchanges > 0 && startups.length ? round((median(group.map((r) => r.wall)) - median(startups)) / median(group.map((r) => r.exchanges)), 4) : undefined,
       exchanges: round(median(group.map((r) => r.exchanges)), 0),
       workerProcesses: round(median(group.map((r) => r.workerProcesses)), 0),
     };
