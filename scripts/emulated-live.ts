@@ -12,26 +12,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { ContractClient, ControlClient, signUpWithCode } from '../contract/index.ts';
+import { freePort } from '../fixtures/local-servers.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Every CLOUDBASE_* variable the suite reads: set them all, so a developer's .env cannot leak into a run. */
 export const LIVE_VARIABLES = [

@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ROOT } from './harness.ts';
+import { listeningURL, ROOT } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,27 +18,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function withCli(args: string[], use: (url: string) => Promise<void>): Promise<string> {
   const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
   const child = spawn(process.execPath, [join(ROOT, 'bin/cloudbase-auth-emulator.mjs'), '--port', '0', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(code === null ? `signal ${signal}` : `code ${code}`)));
+  const { url, output } = listeningURL(child);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 20 s:\n${output}`)), 20_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout.on('data', read);
-      child.stderr.on('data', read);
-      void exited.then((how) => reject(new Error(`exited (${how}) before listening:\n${output}`)));
-    });
-    await use(url);
+    await use(await url);
     child.kill('SIGINT');
-    assert.equal(await exited, 'code 0', output);
-    return output;
+    assert.equal(await exited, 'code 0', output());
+    return output();
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }

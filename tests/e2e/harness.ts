@@ -7,7 +7,7 @@
  * only search for what the suite already knew it had to hide. For the deviations test it can also
  * make an answer drift from the contract on request (header `x-e2e-drift`).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -242,4 +242,30 @@ export function reportedTests(report: { suites: JsonSuite[] }): ReportedTest[] {
   };
   for (const suite of report.suites) visit(suite, []);
   return out;
+}
+
+/**
+ * The URL a started emulator CLI prints (`listening on http://...`), within 20 s; rejects with what it
+ * printed when it exits first or says nothing. `output()` gives everything printed so far.
+ */
+export function listeningURL(child: ChildProcess): { url: Promise<string>; output: () => string } {
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL within 20 s; output:\n${output}`)), 20_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code === null ? `signal ${signal}` : `code ${code}`}) before listening:\n${output}`));
+    });
+  });
+  return { url, output: () => output };
 }

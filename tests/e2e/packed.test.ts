@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { ROOT } from './harness.ts';
+import { listeningURL, ROOT } from './harness.ts';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -42,29 +42,16 @@ test('npx cloudbase-auth-emulator --port 0 prints its URL and serves', async () 
       // already gone
     }
   };
-  let output = '';
+  const { url: listening, output } = listeningURL(child);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 20 s; output:\n${output}`)), 20_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout.on('data', read);
-      child.stderr.on('data', read);
-      child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-    });
+    const url = await listening;
     const certs = await fetch(`${url}/auth/v1/certs`);
     assert.equal(certs.status, 200);
     assert.equal(((await certs.json()) as { keys: unknown[] }).keys.length, 1);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     signalGroup('SIGINT');
     await exited;
-    assert.match(output, /SIGINT: stopping the emulator/, 'Ctrl+C stops it');
+    assert.match(output(), /SIGINT: stopping the emulator/, 'Ctrl+C stops it');
   } finally {
     if (child.exitCode === null && child.signalCode === null) signalGroup('SIGKILL');
   }
