@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { OffsetClock, type Clock } from './clock.ts';
-import { captchaGate } from './captcha.ts';
+import { captchaGate, captchaStore, captchaTokenOf } from './captcha.ts';
 import { buildConfig, isLoopbackHost, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
 import type { EmulatorParts } from './context.ts';
 import { payloadTooLarge, permissionDenied, routeNotFound, toApiError, unauthenticated } from './errors.ts';
@@ -163,7 +163,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.use('*', limitBody);
   app.use('/auth/*', captchaGate(parts)); // captcha / v2 family: operations switched to demand a captcha
   app.use('*', requestLogMiddleware(requests, clock));
-  app.use('*', faultsMiddleware(faults));
+  app.use(
+    '*',
+    faultsMiddleware(faults, {
+      captchaSolved: (c) => {
+        const token = captchaTokenOf(c);
+        return token !== undefined && captchaStore(parts).isLiveToken(token);
+      },
+    }),
+  );
   registerRoutes(app, parts);
 
   // The one place an error becomes the API's JSON error body.

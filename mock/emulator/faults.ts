@@ -16,7 +16,7 @@
  * `POST /__emulator/reset` and `DELETE /__emulator/faults` clear every request fault.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from './clock.ts';
 import { captchaRequired, invalidArgument, notFound, resourceExhausted, unavailable, unimplemented, type ApiError } from './errors.ts';
 import { contractOperations, FAULT_HEADER, operationOf } from './request-log.ts';
@@ -230,7 +230,12 @@ function tagged(error: ApiError, kind: string): ApiError {
 }
 
 /** Answers API requests that a request fault matches; registered once in app.ts. */
-export function faultsMiddleware(faults: Faults): MiddlewareHandler {
+export interface FaultHooks {
+  /** Whether the request carries a live captcha token (mock/emulator/captcha.ts): a solved captcha answers the captcha fault. */
+  captchaSolved?: (c: Context) => boolean;
+}
+
+export function faultsMiddleware(faults: Faults, hooks: FaultHooks = {}): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
     if (path.startsWith('/__emulator') || c.req.method === 'OPTIONS') return next();
@@ -247,8 +252,12 @@ export function faultsMiddleware(faults: Faults): MiddlewareHandler {
           case 'unavailable':
             throw tagged(unavailable(), 'unavailable');
           case 'captcha_required':
-            // HOOK (issue 12 x captcha): once `PATCH /__emulator/config` has the captcha switch, this
-            // fault should turn it on for `count` requests, so the real captcha flow answers.
+            // The real captcha flow answers it: a request that carries a solved captcha's token goes through
+            // (the SDK's retry after POST /auth/v1/captcha/data/verify), one without is refused.
+            if (hooks.captchaSolved?.(c)) {
+              await next();
+              return;
+            }
             throw tagged(captchaRequired(), 'captcha_required');
           case 'disabled':
             throw tagged(unimplemented('this login method is not enabled for this environment (emulator fault)'), 'disabled');

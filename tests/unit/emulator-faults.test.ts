@@ -76,6 +76,19 @@ describe('request faults', () => {
     assert.equal(refused.body.error, 'captcha_required');
   });
 
+  test('captcha_required is answered by the real captcha flow: a solved captcha\'s token goes through', async () => {
+    await emu.control.faults.add({ kind: 'captcha_required', operation: 'sendVerification', count: 2 });
+    const send = (headers: Record<string, string> = {}) =>
+      call(emu, 'POST', '/auth/v1/verification', { json: { phone_number: '+86 13800000011', target: 'ANY' }, headers });
+    assert.equal((await send()).body.error, 'captcha_required');
+    const challenge = await call(emu, 'POST', '/auth/v1/captcha/data', { json: {} });
+    const { captchas } = (await (await fetch(`${emu.url}/__emulator/captchas?token=${encodeURIComponent(String(challenge.body.token))}`)).json()) as { captchas: { answer: string }[] };
+    const solved = await call(emu, 'POST', '/auth/v1/captcha/data/verify', { json: { token: challenge.body.token, key: captchas[0]?.answer } });
+    assert.equal(solved.status, 200, JSON.stringify(solved.body));
+    const answered = await send({ 'x-captcha-token': String(solved.body.captcha_token) });
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+  });
+
   test('disabled switches a login method off (501 unimplemented) while others keep working', async () => {
     const user = await signUp(emu, username());
     await emu.control.faults.add({ kind: 'disabled', operation: 'signInAnonymously', count: 5 });
