@@ -131,12 +131,6 @@ export const routeNotFound = (method: string, path: string) => new ApiError(404,
  */
 export const providerError = (description: string) => new ApiError(400, 'provider_error', 4019, description);
 
-/**
- * docs (https://docs.cloudbase.net/en/openapi/auth/auth-grant-provider-token): `failed_precondition`
- * "Failed to obtain third-party information"; code 9 per the SDK's AuthErrorCode table. Status INFERRED
- * (grpc-gateway maps FAILED_PRECONDITION to 400).
- */
-export const providerInfoUnavailable = (description: string) => new ApiError(400, 'failed_precondition', 9, description);
 
 /**
  * A custom-login ticket that does not verify (unknown or retired key, bad signature, another env,

@@ -14,7 +14,7 @@ import type { Context } from 'hono';
 import { LIFETIMES } from '../config.ts';
 import type { EmulatorParts, PublicHandler } from '../context.ts';
 import { createCustomTicket, CUSTOM_UID_PATTERN, generateCustomLoginCredentials, TICKET_LIFETIME_MS, TicketRefused, verifyCustomTicket } from '../custom-tickets.ts';
-import { invalidArgument, invalidGrant, invalidTicket, notFound, providerError, providerInfoUnavailable } from '../errors.ts';
+import { failedPrecondition, invalidArgument, invalidGrant, invalidTicket, notFound, providerError } from '../errors.ts';
 import { providerState, type ProviderProfile } from '../provider-store.ts';
 import { optionalBoolean, optionalNumber, optionalString, originOf, readJsonBody, requiredString, type JsonObject } from '../request.ts';
 import { opaqueToken } from '../tokens.ts';
@@ -84,16 +84,17 @@ export const grantProviderToken: PublicHandler = async (c, emu) => {
   const redirectUri = optionalString(body, 'provider_redirect_uri', { maxLength: 2048 });
   if (!code) {
     if (optionalString(body, 'provider_access_token', { maxLength: 8192 }) || optionalString(body, 'provider_id_token', { maxLength: 8192 })) {
-      throw providerInfoUnavailable("the emulator's provider only exchanges authorization codes (provider_code)");
+      // docs (https://docs.cloudbase.net/en/openapi/auth/auth-grant-provider-token): failed_precondition, "Failed to obtain third-party information".
+      throw failedPrecondition("the emulator's provider only exchanges authorization codes (provider_code)");
     }
     throw invalidArgument('provider_code is required');
   }
   const state = providerState(emu);
   const entry = state.redeemCode(code);
-  if (!entry || entry.providerId !== providerId) throw providerInfoUnavailable('provider_code is invalid, expired or already used');
+  if (!entry || entry.providerId !== providerId) throw failedPrecondition('provider_code is invalid, expired or already used');
   // OAuth2 (RFC 6749 §4.1.3): the redirect URI of the exchange must be the one the code was issued for.
   if (redirectUri !== undefined && entry.redirectUri !== '' && normalizedUrl(redirectUri) !== entry.redirectUri) {
-    throw providerInfoUnavailable('provider_redirect_uri does not match the redirect_uri of the authorization');
+    throw failedPrecondition('provider_redirect_uri does not match the redirect_uri of the authorization');
   }
   state.rememberProfile(entry.profile);
   const token = emu.store.issueProviderToken(providerId, entry.profile.sub);
