@@ -8,7 +8,7 @@
  *  - A test that found the API wrong (an expect() or a contract check) is a <failure>; <error> is kept
  *    for a test that could not run to a verdict: it timed out, its worker crashed, a server did not answer.
  *  - A skipped test carries its reason; a known deviation (expected to fail, and failed) passes.
- * Text is already redacted by the time it reaches a reporter (fixtures/report-guard.ts).
+ * Text is already redacted by the time it reaches a reporter (at its source; fixtures/report-guard.ts for what Playwright writes).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -211,11 +211,13 @@ export interface ReportedTest {
   expectedStatus: string;
   annotations: { type: string; description?: string }[];
   errors: string[];
+  /** Where each error happened (file:line), as the report places it. */
+  errorLocations: string[];
 }
 
 interface JsonSuite {
   title: string;
-  specs?: { title: string; file: string; tests: { projectName: string; expectedStatus: string; status: string; annotations: { type: string; description?: string }[]; results: { status: string; errors?: { message?: string }[]; annotations?: { type: string; description?: string }[] }[] }[] }[];
+  specs?: { title: string; file: string; tests: { projectName: string; expectedStatus: string; status: string; annotations: { type: string; description?: string }[]; results: { status: string; errors?: { message?: string; location?: { file: string; line: number } }[]; annotations?: { type: string; description?: string }[] }[] }[] }[];
   suites?: JsonSuite[];
 }
 
@@ -235,6 +237,7 @@ export function reportedTests(report: { suites: JsonSuite[] }): ReportedTest[] {
           expectedStatus: test.expectedStatus,
           annotations: [...test.annotations, ...(last?.annotations ?? [])],
           errors: (last?.errors ?? []).map((e) => e.message ?? ''),
+          errorLocations: (last?.errors ?? []).map((e) => (e.location ? `${e.location.file}:${e.location.line}` : '')),
         });
       }
     }

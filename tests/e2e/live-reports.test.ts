@@ -216,7 +216,10 @@ describe('the live target against the emulator: shards, reports, known deviation
     assert.ok(probe.errors.length >= 4, `${probe.errors.length} errors: expect(), step, toBeAuthError, throw`);
     // eslint-disable-next-line no-control-regex -- Playwright colours its messages
     const messages = probe.errors.join('\n').replace(/\u001b\[\d+m/g, '');
-    holds(messages, /Received: "\[redacted\]"/, "Playwright's own expect() message, redacted");
+    holds(messages, /Received: "\[redacted #\d+\]"/, "Playwright's own expect() message, with the secret masked");
+    holds(messages, /refresh token \[redacted #\d+\]/, "a secret in an expectation's own message, masked");
+    // The guard's wrappers stay out of the way: each failure is placed at the spec's line.
+    assert.ok(probe.errorLocations.every((where) => where.includes('leaky.spec.ts:')), `error locations: ${probe.errorLocations.join(', ')}`);
     holds(messages, /failing with \[redacted\], \[redacted\] and \[redacted\]/);
     const console = readFileSync(join(out, 'leaky', 'console.stdout.txt'), 'utf8');
     holds(console, /access token \[redacted\]/, 'console output of the test, redacted');

@@ -1,16 +1,28 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { registerSecret } from '../../contract/redact.ts';
-import { redactValues, redactWorkerMessage, sanitizeErrors } from '../../fixtures/report-guard.ts';
+import { fileURLToPath } from 'node:url';
+import { expect as baseExpect } from '@playwright/test';
+import { maskValues, registerSecret, redactValues } from '../../contract/redact.ts';
+import { guardAttachments, maskSecrets, sanitizeErrors, secretSafeExpect } from '../../fixtures/report-guard.ts';
 
 const REFRESH = 'm.Q2hlY2tUaGlzUmVmcmVzaFRva2Vu';
 const PASSWORD = 'Pq7#wLm2!zXc9vBn';
+const OTHER = 'n.QW5vdGhlclJlZnJlc2hUb2tlbg';
 registerSecret(REFRESH);
 registerSecret(PASSWORD);
+registerSecret(OTHER);
 
-const dispatch = (method: string, params: Record<string, unknown>) => ({ method: '__dispatch__', params: { method, params } });
-const b64 = (text: string) => Buffer.from(text).toString('base64');
-const unb64 = (text: unknown) => Buffer.from(String(text), 'base64').toString('utf8');
+const expect = secretSafeExpect(baseExpect);
+
+function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  assert.fail('the expectation passed');
+}
 
 describe('report guard: values only', () => {
   it('redacts registered values raw, URL-encoded and JSON-escaped, and JWTs and Bearer credentials', () => {
@@ -26,37 +38,79 @@ describe('report guard: values only', () => {
   });
 });
 
-describe('report guard: worker messages', () => {
-  it('redacts step and test errors (an expect() message Playwright wrote with the raw token)', () => {
-    const message = dispatch('stepEnd', { stepId: '1', error: { message: `expect(received).not.toBe(expected)\n\nExpected: not "${REFRESH}"`, stack: `Error: ... ${REFRESH}` } });
-    const out = JSON.stringify(redactWorkerMessage(message));
-    assert.ok(!out.includes(REFRESH));
-    assert.ok(out.includes('expect(received).not.toBe(expected)'));
+describe('report guard: masked values keep what a comparison means', () => {
+  it('gives each secret a placeholder of its own, the same one every time', () => {
+    const a = maskValues(`token ${REFRESH}`);
+    assert.match(a, /^token \[redacted #\d+\]$/);
+    assert.equal(maskValues(`token ${REFRESH}`), a);
+    assert.notEqual(maskValues(`token ${OTHER}`), a);
+    const jwtA = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWE';
+    const jwtB = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWI';
+    assert.notEqual(maskValues(jwtA), maskValues(jwtB), 'two unregistered JWTs stay different');
   });
 
-  it('redacts stdout chunks sent as base64 and as text', () => {
-    const asBuffer = redactWorkerMessage(dispatch('stdOut', { testId: 't', buffer: b64(`token ${REFRESH}\n`) })) as { params: { params: { buffer: string } } };
-    assert.equal(unb64(asBuffer.params.params.buffer), 'token [redacted]\n');
-    const asText = JSON.stringify(redactWorkerMessage(dispatch('stdErr', { testId: 't', text: `pw ${PASSWORD}` })));
-    assert.ok(!asText.includes(PASSWORD));
-  });
-
-  it('redacts text attachment bodies, leaves binary ones as they are', () => {
-    const text = redactWorkerMessage(dispatch('attach', { name: 'x', contentType: 'application/json', body: b64(`{"refresh_token":"${REFRESH}"}`) })) as { params: { params: { body: string; name: string } } };
-    assert.ok(!unb64(text.params.params.body).includes(REFRESH));
-    assert.equal(text.params.params.name, 'x');
-    const binary = b64('\u0000\u0001binary');
-    const out = redactWorkerMessage(dispatch('attach', { name: 'y', contentType: 'image/png', body: binary })) as { params: { params: { body: string } } };
-    assert.equal(out.params.params.body, binary);
-  });
-
-  it('passes other messages through unchanged', () => {
-    const ready = { method: 'ready' };
-    assert.deepEqual(redactWorkerMessage(ready), ready);
+  it('masks strings in arrays, plain objects and asymmetric matchers; hands other objects on untouched', () => {
+    const body = { access: REFRESH, list: [PASSWORD, 'public'], nested: { n: 1 } };
+    const masked = maskSecrets(body);
+    assert.ok(!JSON.stringify(masked).includes(REFRESH) && !JSON.stringify(masked).includes(PASSWORD));
+    assert.equal(masked.nested, body.nested, 'a part without secrets is the same object');
+    const clean = { a: 'b', c: [1, 2] };
+    assert.equal(maskSecrets(clean), clean);
+    const promise = Promise.resolve(REFRESH);
+    assert.equal(maskSecrets(promise), promise);
+    class Answer {
+      constructor(readonly token: string) {}
+    }
+    const answer = new Answer(REFRESH);
+    assert.equal(maskSecrets(answer), answer);
+    const matcher = baseExpect.objectContaining({ refresh_token: REFRESH });
+    assert.ok(!JSON.stringify(maskSecrets(matcher)).includes(REFRESH));
   });
 });
 
-describe('report guard: test errors', () => {
+describe('report guard: the suite expect()', () => {
+  it('fails with a message that holds no secret', () => {
+    const message = failure(() => expect(REFRESH, `comparing ${PASSWORD}`).toBe('something else'));
+    assert.ok(!message.includes(REFRESH) && !message.includes(PASSWORD), message);
+    assert.match(message, /comparing \[redacted #\d+\]/);
+    assert.match(message, /Received: .*\[redacted #\d+\]/);
+  });
+
+  it('compares secrets as before: equal ones are equal, different ones differ', () => {
+    expect(REFRESH).toBe(REFRESH);
+    expect(REFRESH).not.toBe(OTHER);
+    expect({ token: REFRESH }).toEqual({ token: REFRESH });
+    expect({ token: REFRESH }).toEqual(baseExpect.objectContaining({ token: REFRESH }));
+    expect({ token: REFRESH }).not.toEqual({ token: OTHER });
+    expect(REFRESH).toEqual(expect.any(String));
+    const message = failure(() => expect(REFRESH).not.toBe(REFRESH));
+    assert.ok(!message.includes(REFRESH), message);
+  });
+
+  it('guards expect.configure, .extend and resolves too', async () => {
+    assert.ok(!failure(() => expect.configure({ timeout: 1 })(PASSWORD).toBe('x')).includes(PASSWORD));
+    const extended = expect.extend({
+      toBeSecretLength(received: string, n: number) {
+        return { pass: received.length === n, message: () => `length of ${received}` };
+      },
+    });
+    assert.ok(!failure(() => extended(PASSWORD).toBeSecretLength(1)).includes(PASSWORD));
+    await assert.rejects(expect(Promise.resolve(PASSWORD)).resolves.toBe('x'), (error: Error) => !error.message.includes(PASSWORD));
+  });
+});
+
+describe('report guard: attachments and errors', () => {
+  it('redacts a textual attachment body, leaves binary ones as they are', async () => {
+    const attached: { name: string; body?: string | Buffer; contentType?: string }[] = [];
+    const testInfo = { attach: async (name: string, options: { body?: string | Buffer; contentType?: string }) => void attached.push({ name, ...options }) };
+    guardAttachments(testInfo as never);
+    await testInfo.attach('tokens', { body: `{"refresh_token":"${REFRESH}"}`, contentType: 'application/json' });
+    const binary = Buffer.from([0, 1, 2, 3]);
+    await testInfo.attach('image', { body: binary, contentType: 'image/png' });
+    assert.ok(!String(attached[0]?.body).includes(REFRESH));
+    assert.equal(attached[1]?.body, binary);
+  });
+
   it('redacts message, stack, value and causes in place', () => {
     const errors = [{ message: `Expected: "${PASSWORD}"`, stack: `Error: Expected: "${PASSWORD}"\n    at x`, cause: { message: `GET /x?sudo_token=${REFRESH}` } }, { value: `'${REFRESH}'` }];
     sanitizeErrors(errors);
@@ -66,21 +120,24 @@ describe('report guard: test errors', () => {
   });
 });
 
-describe('report guard: the installed Playwright still talks the way the guard expects', () => {
-  // The guard redacts what a worker sends through process.send. If an upgrade changes how messages
-  // leave the worker, this fails at once (and tests/e2e/live-reports.test.ts end to end), instead of
-  // secrets passing the guard unseen.
-  it('workers send {method: "__dispatch__", params: {method, params}} through process.send, stdout as a base64 buffer', async () => {
-    const { createRequire } = await import('node:module');
-    const { readFileSync } = await import('node:fs');
-    const { join, dirname } = await import('node:path');
-    const root = dirname(createRequire(import.meta.url).resolve('playwright/package.json'));
-    const common = readFileSync(join(root, 'lib/common/index.js'), 'utf8');
-    const worker = readFileSync(join(root, 'lib/worker/workerProcessEntry.js'), 'utf8');
-    assert.ok(common.includes('sendMessageToParent({ method: "__dispatch__", params: response })'), 'worker events go out as __dispatch__');
-    assert.ok(common.includes('const response = { method, params };'), 'a dispatched event is {method, params}');
-    assert.ok(common.includes('process.send(message)'), 'through process.send');
-    assert.ok(/function stdioChunkToParams\(chunk\) \{\s*if \(chunk instanceof Uint8Array\)\s*return \{ buffer: Buffer\.from\(chunk\)\.toString\("base64"\) \}/.test(common), 'stdout chunks are base64 buffers');
-    assert.ok(worker.includes('this.dispatchEvent("attach", payload)'), 'attachments are dispatched as "attach"');
+describe('report guard: in a worker', () => {
+  it('redacts what a test writes to stdout and stderr, strings and bytes', () => {
+    const guard = fileURLToPath(new URL('../../fixtures/report-guard.ts', import.meta.url));
+    const redact = fileURLToPath(new URL('../../contract/redact.ts', import.meta.url));
+    const script = `
+      const { registerSecret } = await import(${JSON.stringify(redact)});
+      const { guardWorkerOutput } = await import(${JSON.stringify(guard)});
+      registerSecret(${JSON.stringify(PASSWORD)});
+      guardWorkerOutput();
+      console.log('password ${PASSWORD}');
+      process.stdout.write(Buffer.from('bytes ${PASSWORD}\\n'));
+      console.error('stderr ${PASSWORD}');
+      const { expect } = await import('@playwright/test');
+      const { secretSafeExpect } = await import(${JSON.stringify(guard)});
+      try { secretSafeExpect(expect)('x').toBe('y'); } catch (error) { console.log(error.stack.includes('report-guard.ts') ? 'guard frame shown' : 'guard frames hidden'); }`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TEST_WORKER_INDEX: '0' }, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'password [redacted]\nbytes [redacted]\nguard frames hidden\n', 'and a failure is placed at the caller, not in the guard');
+    assert.equal(run.stderr, 'stderr [redacted]\n');
   });
 });

@@ -8,17 +8,23 @@
 import { test, expect, ok, verificationRequest } from '../../../fixtures/index.ts';
 
 // One test, many failures (soft assertions go on): each failing test restarts a worker, which is slow.
-test('leaky: secrets in failure output', async ({ api, accounts }) => {
+test('leaky: secrets in failure output', async ({ api, accounts }, testInfo) => {
   const account = await accounts.signedIn();
   const created = await accounts.signedUpByPhone();
   const sudoToken = await accounts.sudo(created);
   // Playwright writes both values into its message.
   expect.soft(account.tokens.refresh_token, 'the refresh token').toBe('not-the-refresh-token');
+  // A secret as the expectation's own message (Playwright's step title).
+  expect.soft(created.tokens.refresh_token, `refresh token ${created.tokens.refresh_token}`).toBe(sudoToken);
   console.log(`access token ${account.tokens.access_token}`);
   console.error(`password ${account.password}`);
+  await testInfo.attach('raw tokens', { body: JSON.stringify(account.tokens), contentType: 'application/json' });
   await test.step('compare the sudo token', async () => {
     expect.soft(sudoToken).toBe(created.password);
   });
+  await test.step(`a step titled with ${sudoToken}`, async () => {
+    throw new Error(`thrown in a step with ${created.password}`);
+  }).catch(() => undefined);
   const answer = await api.post('/auth/v1/signin', { data: { username: account.username, password: account.password } });
   await expect.soft(answer).toBeAuthError('invalid_password');
   throw new Error(`failing with ${account.tokens.access_token}, ${sudoToken} and ${account.password}`);
