@@ -1,5 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { test, expect, ok, operationLabel, refreshRequest, type ApiClient, type ApiResult, type CallOptions } from '../../fixtures/index.ts';
 import { callOf, protectedOperations, refusal, type OperationCall } from './refusals.ts';
 
@@ -21,13 +20,14 @@ const MALFORMED_AUTHORIZATION: ((token: string) => string)[] = [
 // only a request without any Bearer token is (openapi: the common rule for Bearer operations).
 const DEAD_TOKEN_IS_ANSWERED = new Set(['introspectToken']);
 
-/** A key the server never saw: a token signed with it carries a forged signature. */
-const { privateKey: forgerKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** A key the server never saw: a token signed with it carries a forged signature. Made once a worker needs it (an RSA key costs a quarter second). */
+let forgerKey: ReturnType<typeof generateKeyPair> | undefined;
 
 /** The same header and claims as a real access token, signed with another key. */
 async function forged(accessToken: string): Promise<string> {
   const header = decodeProtectedHeader(accessToken);
-  return new SignJWT(decodeJwt(accessToken)).setProtectedHeader({ ...header, alg: 'RS256' }).sign(forgerKey);
+  forgerKey ??= generateKeyPair('RS256');
+  return new SignJWT(decodeJwt(accessToken)).setProtectedHeader({ ...header, alg: 'RS256' }).sign((await forgerKey).privateKey);
 }
 
 async function anonymousAccessToken(api: ApiClient, deviceId: string): Promise<string> {
