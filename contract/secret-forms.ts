@@ -80,20 +80,77 @@ export function isShortNumber(value: string): boolean {
 }
 
 /**
- * The text with its line breaks (and the indentation after them) removed, and for each character of
- * that text its index in the original: a secret wrapped over two lines is found in it.
+ * The text with its line breaks (and the indentation after them) removed, and a map from each position
+ * of that text back to the original: a secret wrapped over two lines is found in it. Built from the
+ * line breaks only (a report is megabytes: no array entry per character).
  */
-export function withoutLineBreaks(text: string): { text: string; index: number[] } {
-  let out = '';
-  const index: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '\n' || c === '\r') {
-      while (i + 1 < text.length && (text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r' || text[i + 1] === '\n')) i++;
-      continue;
-    }
-    out += c;
-    index.push(i);
+export function withoutLineBreaks(text: string): { text: string; original: (flatIndex: number) => number } {
+  const BREAK = /[\r\n][ \t\r\n]*/g;
+  const pieces: string[] = [];
+  /** Where each kept piece starts, in the flat text and in the original. */
+  const flatStarts: number[] = [];
+  const originalStarts: number[] = [];
+  let last = 0;
+  let flatLength = 0;
+  for (const match of text.matchAll(BREAK)) {
+    pieces.push(text.slice(last, match.index));
+    flatStarts.push(flatLength);
+    originalStarts.push(last);
+    flatLength += match.index - last;
+    last = match.index + match[0].length;
   }
-  return { text: out, index };
+  pieces.push(text.slice(last));
+  flatStarts.push(flatLength);
+  originalStarts.push(last);
+  const original = (flatIndex: number): number => {
+    // The last piece that starts at or before flatIndex (binary search).
+    let lo = 0;
+    let hi = flatStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((flatStarts[mid] as number) <= flatIndex) lo = mid;
+      else hi = mid - 1;
+    }
+    return (originalStarts[lo] as number) + flatIndex - (flatStarts[lo] as number);
+  };
+  return { text: pieces.join(''), original };
+}
+
+/**
+ * Forms to look for at every position of a text, by their first three characters: redaction and the
+ * secret scan search megabytes with thousands of forms, one position at a time. A bit per hash of
+ * three characters rules out almost every position before any lookup; the entries of a key are kept
+ * longest first (a form that contains another is found whole).
+ */
+export class FormTable<T extends { form: string }> {
+  private readonly byKey = new Map<number, T[]>();
+  private readonly seen = new Uint8Array(1 << 20);
+
+  private static key(text: string, i: number): number {
+    return text.charCodeAt(i) * 0x1_0000_0000 + text.charCodeAt(i + 1) * 0x1_0000 + text.charCodeAt(i + 2);
+  }
+
+  private static hash(text: string, i: number): number {
+    return (text.charCodeAt(i) * 961 + text.charCodeAt(i + 1) * 31 + text.charCodeAt(i + 2)) & 0xfffff;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Add an entry (its form at least three characters long). */
+  add(entry: T): void {
+    const key = FormTable.key(entry.form, 0);
+    const list = this.byKey.get(key) ?? [];
+    const at = list.findIndex((other) => other.form.length < entry.form.length);
+    list.splice(at === -1 ? list.length : at, 0, entry);
+    this.byKey.set(key, list);
+    this.seen[FormTable.hash(entry.form, 0)] = 1;
+  }
+
+  /** The entries whose form may start at `i` (longest first), or undefined; the caller checks with startsWith. */
+  at(text: string, i: number): readonly T[] | undefined {
+    if (i + 3 > text.length || this.seen[FormTable.hash(text, i)] === 0) return undefined;
+    return this.byKey.get(FormTable.key(text, i));
+  }
 }

@@ -17,7 +17,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isShortNumber, secretForms, withoutLineBreaks } from '../contract/secret-forms.ts';
+import { FormTable, isShortNumber, secretForms, withoutLineBreaks } from '../contract/secret-forms.ts';
 import { isZip, readZip } from './zip-reader.ts';
 
 export interface Finding {
@@ -41,42 +41,25 @@ export interface ScanStats {
 interface Needle {
   index: number;
   length: number;
-  pattern: RegExp;
   forms: string[];
   /** A code: only a whole number counts, or every timestamp would match. */
   wholeNumber: boolean;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export function buildNeedles(secrets: readonly string[]): Needle[] {
   const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= 4))];
-  return unique.map((secret, index) => {
-    const body = `(?:${secretForms(secret).map(escapeRegExp).join('|')})`;
-    // Codes are short digit strings: only whole numbers count, or every timestamp would match.
-    const pattern = isShortNumber(secret) ? new RegExp(`(?<![A-Za-z0-9])${body}(?![A-Za-z0-9])`, 'g') : new RegExp(body, 'g');
-    return { index: index + 1, length: secret.length, pattern, forms: secretForms(secret), wholeNumber: isShortNumber(secret) };
-  });
+  return unique.map((secret, index) => ({ index: index + 1, length: secret.length, forms: secretForms(secret), wholeNumber: isShortNumber(secret) }));
 }
 
-/** Every form of every needle by its first characters: one pass over a text finds them all (thousands of secrets, megabytes of report). */
-type FormIndex = Map<string, { form: string; needle: Needle }[]>;
-const PREFIX = 4;
+/** Every form of every needle (FormTable): one pass over a text finds them all (thousands of secrets, megabytes of report). */
+type FormIndex = FormTable<{ form: string; needle: Needle }>;
 const indexes = new WeakMap<readonly Needle[], FormIndex>();
 
 function formIndex(needles: readonly Needle[]): FormIndex {
   let index = indexes.get(needles);
   if (index) return index;
-  index = new Map();
-  for (const needle of needles) {
-    for (const form of needle.forms) {
-      const key = form.slice(0, PREFIX);
-      const list = index.get(key) ?? [];
-      list.push({ form, needle });
-      index.set(key, list);
-    }
-  }
-  for (const list of index.values()) list.sort((a, b) => b.form.length - a.form.length);
+  index = new FormTable();
+  for (const needle of needles) for (const form of needle.forms) index.add({ form, needle });
   indexes.set(needles, index);
   return index;
 }
@@ -85,8 +68,15 @@ const isAlphanumeric = (c: string | undefined) => c !== undefined && /[A-Za-z0-9
 
 /** Replace every needle in a piece of text: a finding's context may hold other secrets too. */
 function mask(text: string, needles: readonly Needle[]): string {
-  let out = text;
-  for (const needle of needles) out = out.replace(new RegExp(needle.pattern.source, 'g'), `<secret #${needle.index}>`);
+  const index = formIndex(needles);
+  let out = '';
+  for (let at = 0; at < text.length; at++) {
+    const hit = index.at(text, at)?.find(({ form, needle }) => text.startsWith(form, at) && !(needle.wholeNumber && (isAlphanumeric(text[at - 1]) || isAlphanumeric(text[at + form.length]))));
+    if (hit) {
+      out += `<secret #${hit.needle.index}>`;
+      at += hit.form.length - 1;
+    } else out += text[at];
+  }
   return out;
 }
 
@@ -96,15 +86,15 @@ function scanText(text: string, needles: readonly Needle[], file: string, inside
   if (!text.includes('\n')) return;
   const flat = withoutLineBreaks(text);
   const wrapped: Finding[] = [];
-  scanForms(flat.text, needles, file, inside, wrapped, (start, end) => text.slice(flat.index[start], (flat.index[end - 1] ?? 0) + 1).includes('\n'));
+  scanForms(flat.text, needles, file, inside, wrapped, (start, end) => text.slice(flat.original(start), flat.original(end - 1) + 1).includes('\n'));
   findings.push(...wrapped.map((f) => ({ ...f, inside: `${f.inside} (across lines)` })));
 }
 
 function scanForms(text: string, needles: readonly Needle[], file: string, inside: string, findings: Finding[], keep: (start: number, end: number) => boolean = () => true): void {
   if (needles.length === 0) return;
   const index = formIndex(needles);
-  for (let at = 0; at + PREFIX <= text.length; at += 1) {
-    const candidates = index.get(text.slice(at, at + PREFIX));
+  for (let at = 0; at + 4 <= text.length; at += 1) {
+    const candidates = index.at(text, at);
     if (!candidates) continue;
     for (const { form, needle } of candidates) {
       if (!text.startsWith(form, at)) continue;
