@@ -85,7 +85,8 @@ describe('the live target against the emulator: shards, reports, known deviation
     const runs = await Promise.all(
       [1, 2].map((i) => {
         const dir = join(out, `shard-${i}`);
-        const shardEnv = { ...env, ...reportEnv(dir), CONTRACT_MONITOR_PORT: String(ports[i - 1]) };
+        // Shard 1 attaches every exchange (CONTRACT_EXCHANGES=all), shard 2 only a failed test's: the scan sees both.
+        const shardEnv = { ...env, ...reportEnv(dir), CONTRACT_MONITOR_PORT: String(ports[i - 1]), CONTRACT_EXCHANGES: i === 1 ? 'all' : 'failures' };
         return runPlaywright(['test', `--shard=${i}/2`, '--workers=1', `--output=${join(dir, 'test-results')}`, SPECS], shardEnv, join(dir, 'console'));
       }),
     );

@@ -1,11 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../contract/redact.ts';
+import { clipStrings, previewBody, redactHeaders, redactJson, redactText, registerSecret, REDACTED } from '../../contract/redact.ts';
+import { shownValue } from '../../contract/format.ts';
 import { ENCODINGS, TRICKY_SECRET as TRICKY } from './secret-encodings.ts';
 
 const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
 
 describe('redaction', () => {
+  it('shows the head of a huge body without searching all of it, and a secret across the cut is still redacted', () => {
+    const secret = 'Zq9-secret-across-the-cut-0123456789abcdefghijklmnop';
+    registerSecret(secret);
+    for (const at of [560, 590, 599]) {
+      const body = JSON.stringify({ note: `${'n'.repeat(at - 10)}${secret}${'m'.repeat(1_000_000)}` });
+      const preview = previewBody(body);
+      assert.ok(!preview.includes(secret.slice(0, 12)), `a secret starting at ${at}: ${preview.slice(-80)}`);
+      assert.match(preview, /\.\.\. \(\d+ more characters\)$/);
+    }
+    const value = `${'v'.repeat(70)}${secret}${'w'.repeat(100_000)}`;
+    assert.ok(!shownValue(value).includes(secret.slice(0, 8)), shownValue(value));
+    assert.equal(clipStrings({ a: 'short' }, 10).a, 'short');
+    assert.ok(clipStrings({ a: 'x'.repeat(100_000) }, 10).a.length < 1000);
+  });
+
   it('replaces secret-named properties at any depth, keeping numbers such as error_code', () => {
     const body = { access_token: 'a1', nested: { refresh_token: 'r1', list: [{ password: 'p' }] }, error_code: 3, sub: '42' };
     assert.deepEqual(redactJson(body), {
