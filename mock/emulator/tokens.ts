@@ -42,33 +42,54 @@ export function opaqueToken(prefix: string, bytes = 32): string {
 /** How many verified tokens are remembered (oldest forgotten first), so memory stays bounded. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
-export class TokenService {
-  // Not readonly: `rotate()` (the `rotate_signing_key` fault) replaces the key pair.
-  kid = randomUUID();
+interface SigningKey {
+  kid: string;
   /** The protected header, encoded once: every token carries the same one, `{alg, kid}` as in the docs example (no `typ`). */
-  #header = TokenService.#encodeHeader(this.kid);
-  readonly #verified = new Map<string, AccessClaims>();
+  header: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
   jwks: Jwks;
-  #privateKey: KeyObject;
-  #publicKey: KeyObject;
+}
+
+export class TokenService {
+  /**
+   * Made when first needed (the first token, or the first look at the JWKS): an RSA key costs a
+   * quarter second, and many emulators (tests, a quick `startEmulator`) never sign anything.
+   * Replaced by `rotate()` (the `rotate_signing_key` fault).
+   */
+  #key: SigningKey | undefined;
+  readonly #verified = new Map<string, AccessClaims>();
   /** Told of every token signed (the `expire_tokens` fault exempts tokens issued after it). */
   onSigned?: (claims: AccessClaims) => void;
 
-  constructor(private readonly clock: Clock) {
-    // Generated once: signing then only costs the RSA operation itself.
+  constructor(private readonly clock: Clock) {}
+
+  static #newKey(): SigningKey {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.#privateKey = privateKey;
-    this.#publicKey = publicKey;
-    this.jwks = TokenService.#jwksOf(publicKey, this.kid);
-  }
-
-  static #encodeHeader(kid: string): string {
-    return Buffer.from(JSON.stringify({ alg: 'RS256', kid })).toString('base64url');
-  }
-
-  static #jwksOf(publicKey: KeyObject, kid: string): Jwks {
+    const kid = randomUUID();
     const jwk = publicKey.export({ format: 'jwk' }) as JWK;
-    return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: 'RS256', use: 'sig' }] };
+    return {
+      kid,
+      header: Buffer.from(JSON.stringify({ alg: 'RS256', kid })).toString('base64url'),
+      privateKey,
+      publicKey,
+      jwks: { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: 'RS256', use: 'sig' }] },
+    };
+  }
+
+  get #current(): SigningKey {
+    this.#key ??= TokenService.#newKey();
+    return this.#key;
+  }
+
+  /** The id of the key tokens are signed with now. */
+  get kid(): string {
+    return this.#current.kid;
+  }
+
+  /** What `GET /auth/v1/certs` publishes: the current key only. */
+  get jwks(): Jwks {
+    return this.#current.jwks;
   }
 
   /**
@@ -76,14 +97,9 @@ export class TokenService {
    * the real service) and `GET /auth/v1/certs` publishes only the new key.
    */
   rotate(): string {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.kid = randomUUID();
-    this.#header = TokenService.#encodeHeader(this.kid);
-    this.#privateKey = privateKey;
-    this.#publicKey = publicKey;
-    this.jwks = TokenService.#jwksOf(publicKey, this.kid);
+    this.#key = TokenService.#newKey();
     this.#verified.clear();
-    return this.kid;
+    return this.#key.kid;
   }
 
   /**
@@ -94,9 +110,10 @@ export class TokenService {
    */
   sign(claims: AccessClaims): Promise<string> {
     this.onSigned?.(claims);
-    const input = `${this.#header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const key = this.#current;
+    const input = `${key.header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return new Promise((resolve, reject) => {
-      signAsync('sha256', Buffer.from(input), this.#privateKey, (error, signature) =>
+      signAsync('sha256', Buffer.from(input), key.privateKey, (error, signature) =>
         error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
       );
     });
@@ -112,13 +129,16 @@ export class TokenService {
     if (known) return ignoreExpiry || known.exp > this.clock.now() ? known : undefined;
     // Cheap pre-check: not three base64url segments means not a JWT (saves jose the work).
     if (token.length > 8192 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return undefined;
+    // No key yet: nothing was signed, so no token can be ours.
+    const key = this.#key;
+    if (!key) return undefined;
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, this.#publicKey, {
+      const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
         algorithms: ['RS256'],
         currentDate: new Date((ignoreExpiry ? 0 : this.clock.now()) * 1000),
         requiredClaims: ['sub', 'exp', 'iat', 'sid', 'jti'],
       });
-      if (protectedHeader.kid !== this.kid) return undefined;
+      if (protectedHeader.kid !== key.kid) return undefined;
       if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string') return undefined;
       const claims = payload as unknown as AccessClaims;
       if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value as string);
