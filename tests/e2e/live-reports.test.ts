@@ -87,7 +87,7 @@ describe('the live target against the emulator: shards, reports, known deviation
         const dir = join(out, `shard-${i}`);
         // Shard 1 attaches every exchange (CONTRACT_EXCHANGES=all), shard 2 only a failed test's: the scan sees both.
         const shardEnv = { ...env, ...reportEnv(dir), CONTRACT_MONITOR_PORT: String(ports[i - 1]), CONTRACT_EXCHANGES: i === 1 ? 'all' : 'failures' };
-        return runPlaywright(['test', `--shard=${i}/2`, '--workers=1', `--output=${join(dir, 'test-results')}`, SPECS], shardEnv, join(dir, 'console'));
+        return runPlaywright(['test', `--shard=${i}/2`, '--workers=2', `--output=${join(dir, 'test-results')}`, SPECS], shardEnv, join(dir, 'console'));
       }),
     );
     for (const [index, run] of runs.entries()) {

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot } from '../../fixtures/live.ts';
+import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, testRecipientsLockName } from '../../fixtures/live.ts';
 
 const run = promisify(execFile);
 const LIVE = new URL('../../fixtures/live.ts', import.meta.url).pathname;
@@ -25,6 +25,28 @@ function holder(dir: string, log: string, holdMs: number) {
 }
 
 describe('live: the test phone lock', () => {
+  it('is one lock for phone and email: flows taking them in opposite orders never wait on each other', async () => {
+    const phone = '+86 13900000001';
+    const email = 'Contract-Test@example.com';
+    const name = testRecipientsLockName([phone, email]);
+    assert.equal(testRecipientsLockName([email.toLowerCase(), ` ${phone}`]), name, 'whichever recipient comes first');
+    assert.equal(testRecipientsLockName([phone, undefined]), testRecipientsLockName([phone]));
+    // Two flows: one needs the phone then the email, the other the email then the phone. Each takes the
+    // lock when it first needs a recipient and keeps it: with a lock per recipient they would deadlock.
+    const dir = temp();
+    const order: string[] = [];
+    const flow = async (id: string) => {
+      const release = await acquireLock(dir, name, { holder: id, pollMs: 5, timeoutMs: 5000 });
+      order.push(`${id} in`);
+      await new Promise((r) => setTimeout(r, 30));
+      order.push(`${id} out`);
+      release();
+    };
+    await Promise.all([flow('phone-then-email'), flow('email-then-phone')]);
+    assert.equal(order.length, 4);
+    assert.ok(order[1]?.endsWith('out'), `one after the other: ${order.join(', ')}`);
+  });
+
   it('lets one process at a time hold it (three processes queue)', async () => {
     const dir = temp();
     const log = join(dir, 'log.jsonl');
