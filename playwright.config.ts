@@ -110,8 +110,8 @@ export default defineConfig<object, { targetName: TargetName }>({
   reporter: reporters,
   outputDir: process.env.CONTRACT_REPORTS_DIR ? `${reportsDir}/test-results` : 'test-results',
   use: {
-    // Traces record raw request and response bodies, tokens included; the client attaches redacted
-    // exchanges to every step instead.
+    // Traces record raw request and response bodies, tokens included; a failed test gets its exchanges
+    // attached, redacted, instead (CONTRACT_EXCHANGES).
     trace: 'off',
     extraHTTPHeaders: { accept: 'application/json' },
   },
