@@ -71,6 +71,8 @@ export interface SuiteOptions {
   /** CONTRACT_PORT_BASE for the baseline when the runs share the machine's loopback. */
   baselinePortBase?: number;
   log: (line: string) => void;
+  /** More environment for the runs (the ajv replay asks for every exchange: CONTRACT_EXCHANGES=all). */
+  env?: Record<string, string>;
 }
 
 interface JsonReport {
@@ -99,6 +101,25 @@ export function* results(report: JsonReport): Generator<TestResult> {
   for (const suite of report.suites ?? []) yield* walk(suite);
 }
 
+/**
+ * How many API exchanges a run made: the `_contract-exchanges` data of each test (this checkout
+ * attaches the full exchanges only to failed tests), else the exchanges attached to steps (older
+ * checkouts such as the baseline attach every one).
+ */
+export function exchangeCount(report: JsonReport): number {
+  let counted = 0;
+  let found = false;
+  for (const result of results(report)) {
+    for (const attachment of result.attachments ?? []) {
+      if (attachment.name !== '_contract-exchanges' || attachment.body === undefined) continue;
+      found = true;
+      const list = JSON.parse(Buffer.from(attachment.body, 'base64').toString('utf8')) as unknown;
+      if (Array.isArray(list)) counted += list.length;
+    }
+  }
+  return found ? counted : exchangesOf(report).length;
+}
+
 /** The exchanges (request and response, redacted) the client attached to a report's steps. */
 export function exchangesOf(report: JsonReport): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
@@ -123,7 +144,7 @@ function readReport(file: string): JsonReport | undefined {
 
 async function runPlaywright(target: SuiteTarget, temperature: Temperature, run: number, options: SuiteOptions): Promise<SuiteRun> {
   const reportFile = join(options.tmp, `suite-${target}-${temperature}-${run}.json`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: target, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile, FORCE_COLOR: '0', CI: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, CONTRACT_TARGET: target, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile, FORCE_COLOR: '0', CI: '1' };
   delete env.PRISM_URL;
   delete env.EMULATOR_URL;
   delete env.CONTRACT_PORT_BASE;
@@ -165,7 +186,7 @@ async function runPlaywright(target: SuiteTarget, temperature: Temperature, run:
     passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
     skipped: stats.skipped ?? 0,
     failed: stats.unexpected ?? 0,
-    exchanges: report ? exchangesOf(report).length : 0,
+    exchanges: report ? exchangeCount(report) : 0,
     workerProcesses: workers.size,
     reportFile,
   };
