@@ -213,11 +213,13 @@ export interface ReportedTest {
   errors: string[];
   /** Where each error happened (file:line), as the report places it. */
   errorLocations: string[];
+  /** The names of the last result's attachments. */
+  attachments: string[];
 }
 
 interface JsonSuite {
   title: string;
-  specs?: { title: string; file: string; tests: { projectName: string; expectedStatus: string; status: string; annotations: { type: string; description?: string }[]; results: { status: string; errors?: { message?: string; location?: { file: string; line: number } }[]; annotations?: { type: string; description?: string }[] }[] }[] }[];
+  specs?: { title: string; file: string; tests: { projectName: string; expectedStatus: string; status: string; annotations: { type: string; description?: string }[]; results: { status: string; attachments?: { name: string }[]; errors?: { message?: string; location?: { file: string; line: number } }[]; annotations?: { type: string; description?: string }[] }[] }[] }[];
   suites?: JsonSuite[];
 }
 
@@ -238,6 +240,7 @@ export function reportedTests(report: { suites: JsonSuite[] }): ReportedTest[] {
           annotations: [...test.annotations, ...(last?.annotations ?? [])],
           errors: (last?.errors ?? []).map((e) => e.message ?? ''),
           errorLocations: (last?.errors ?? []).map((e) => (e.location ? `${e.location.file}:${e.location.line}` : '')),
+          attachments: (last?.attachments ?? []).map((a) => a.name),
         });
       }
     }

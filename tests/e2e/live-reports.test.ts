@@ -152,6 +152,15 @@ describe('the live target against the emulator: shards, reports, known deviation
     assert.equal((JSON.parse(report?.data.toString() ?? '{}') as { stats: { total: number } }).stats.total, all.size, 'the merged HTML report holds every test');
   });
 
+  check("a failed test carries its exchanges; a passing one only with CONTRACT_EXCHANGES=all (shard 1)", () => {
+    const exchangeNames = (t: ReportedTest | undefined) => (t?.attachments ?? []).filter((name) => /^(GET|POST|PATCH|DELETE) \/\S+ -> \d{3}/.test(name));
+    const passed = (shard: number) => shards[shard]?.tests.find((t) => t.status === 'passed' && t.attachments.includes('_contract-exchanges'));
+    assert.ok(exchangeNames(passed(0)).length > 0, 'shard 1 (all): a passing test has its exchanges');
+    assert.deepEqual(exchangeNames(passed(1)), [], 'shard 2 (failures): a passing test has none');
+    const probe = leakyTests.find((t) => t.title === 'leaky: secrets in failure output');
+    assert.ok(exchangeNames(probe).length >= 4, `the failed test has its exchanges: ${probe?.attachments.join(', ')}`);
+  });
+
   check('the live target passes against the emulator posing as a real environment', () => {
     const unexpected = merged.filter((t) => t.status !== 'skipped' && t.status !== t.expectedStatus);
     assert.deepEqual(unexpected.map((t) => t.id), [], 'unexpected results (their errors are in the kept merged report)');
