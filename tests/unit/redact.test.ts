@@ -19,7 +19,7 @@ describe('redaction', () => {
     const value = `${'v'.repeat(70)}${secret}${'w'.repeat(100_000)}`;
     assert.ok(!shownValue(value).includes(secret.slice(0, 8)), shownValue(value));
     assert.equal(clipStrings({ a: 'short' }, 10).a, 'short');
-    assert.ok(clipStrings({ a: 'x'.repeat(100_000) }, 10).a.length < 1000);
+    assert.ok(clipStrings({ a: 'x'.repeat(100_000) }, 10).a.length < 10_000, 'cut a few kilobytes past what is shown');
   });
 
   it('replaces secret-named properties at any depth, keeping numbers such as error_code', () => {
