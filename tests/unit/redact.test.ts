@@ -16,6 +16,10 @@ describe('redaction', () => {
       assert.ok(!preview.includes(secret.slice(0, 12)), `a secret starting at ${at}: ${preview.slice(-80)}`);
       assert.match(preview, /\.\.\. \(\d+ more characters\)$/);
     }
+    // A JWT nobody registered, known only by its shape, across the cut: found whole all the same.
+    const unregistered = `eyJhbGciOiJSUzI1NiJ9.${'eyJzdWIiOiIxIn0'.repeat(60)}.${'c2lnbmF0dXJl'.repeat(20)}`;
+    const withJwt = previewBody(JSON.stringify({ note: `${'n'.repeat(580)} ${unregistered}${'m'.repeat(500_000)}` }));
+    assert.ok(!withJwt.includes('eyJzdWIiOiIxIn0'), withJwt.slice(-80));
     const value = `${'v'.repeat(70)}${secret}${'w'.repeat(100_000)}`;
     assert.ok(!shownValue(value).includes(secret.slice(0, 8)), shownValue(value));
     assert.equal(clipStrings({ a: 'short' }, 10).a, 'short');
