@@ -9,8 +9,8 @@
  *
  * Safety: an account is deleted only if this suite created it (its username starts with `ct-`, or
  * the ledger names it); `--force` deletes whatever holds the test phone/email. The test account
- * (CLOUDBASE_TEST_USERNAME) is never touched. The recipient's lock is taken first, so a suite running
- * on this machine finishes its test before.
+ * (CLOUDBASE_TEST_USERNAME) is never touched. The test recipients' lock (the suite's) is taken first,
+ * so a suite running on this machine finishes its test before.
  *
  * Limits: it sends up to two codes per recipient (paced like the suite: one per
  * CLOUDBASE_CODE_RESEND_SECONDS), and it cannot see a leftover whose sign-up used another phone
@@ -22,7 +22,7 @@ import { redactText } from '../contract/redact.ts';
 import { codeSourceFor } from '../fixtures/codes.ts';
 import { liveBaseURL, loadConfig } from '../fixtures/config.ts';
 import type { Recipient } from '../fixtures/data.ts';
-import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, SUITE_USERNAME_PREFIX } from '../fixtures/live.ts';
+import { Ledger, lockTestRecipients, maskRecipient, rateLimitWait, reserveCodeSlot, SUITE_USERNAME_PREFIX } from '../fixtures/live.ts';
 import type { Target } from '../fixtures/targets.ts';
 
 process.env.CONTRACT_TARGET = 'live';
@@ -80,7 +80,8 @@ async function clean(kind: 'phone' | 'email', value: string): Promise<boolean> {
   const recipient: Recipient = kind === 'phone' ? { phone_number: value } : { email: value };
   const variable = kind === 'phone' ? 'CLOUDBASE_TEST_PHONE' : 'CLOUDBASE_TEST_EMAIL';
   log(`${variable} (${maskRecipient(value)}):`);
-  const release = await acquireLock(config.lockDir, recipientKey(value), { holder: 'npm run cleanup:live', timeoutMs: 15 * 60_000 });
+  // The suite's lock over the test recipients (phone and email together): a run on this machine finishes its test first.
+  const release = await lockTestRecipients(config.lockDir, [live.phone, live.email], { holder: 'npm run cleanup:live', timeoutMs: 15 * 60_000 });
   try {
     // A wrong-password sign-in tells a free recipient (not_found) from a taken one without sending a code.
     if (!(await holdsAccount(api, recipient, `Aa1!${randomBytes(12).toString('base64url')}`))) {

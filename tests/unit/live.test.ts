@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { acquireLock, Ledger, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, testRecipientsLockName } from '../../fixtures/live.ts';
+import { acquireLock, Ledger, lockTestRecipients, maskRecipient, rateLimitWait, recipientKey, reserveCodeSlot, testRecipientsLockName } from '../../fixtures/live.ts';
 
 const run = promisify(execFile);
 const LIVE = new URL('../../fixtures/live.ts', import.meta.url).pathname;
@@ -35,14 +35,15 @@ describe('live: the test phone lock', () => {
     // lock when it first needs a recipient and keeps it: with a lock per recipient they would deadlock.
     const dir = temp();
     const order: string[] = [];
-    const flow = async (id: string) => {
-      const release = await acquireLock(dir, name, { holder: id, pollMs: 5, timeoutMs: 5000 });
+    const flow = async (id: string, recipients: string[]) => {
+      const release = await lockTestRecipients(dir, recipients, { holder: id, pollMs: 5, timeoutMs: 5000 });
       order.push(`${id} in`);
       await new Promise((r) => setTimeout(r, 30));
       order.push(`${id} out`);
       release();
     };
-    await Promise.all([flow('phone-then-email'), flow('email-then-phone')]);
+    // The account factory passes [phone, email], cleanup:live the same; the order never matters.
+    await Promise.all([flow('phone-then-email', [phone, email]), flow('email-then-phone', [email, phone])]);
     assert.equal(order.length, 4);
     assert.ok(order[1]?.endsWith('out'), `one after the other: ${order.join(', ')}`);
   });
