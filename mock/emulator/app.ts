@@ -3,12 +3,12 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { OffsetClock, type Clock } from './clock.ts';
 import { captchaGate, captchaStore, captchaTokenOf } from './captcha.ts';
-import { buildConfig, isLoopbackHost, MAX_BODY_BYTES, type ConfigOptions, type EmulatorConfig } from './config.ts';
+import { bodyMiddlewares } from './body.ts';
+import { buildConfig, DEFAULT_SERVER_LIMITS, isLoopbackHost, type ConfigOptions, type EmulatorConfig, type ServerLimits } from './config.ts';
 import type { EmulatorParts } from './context.ts';
-import { payloadTooLarge, permissionDenied, routeNotFound, toApiError, unauthenticated } from './errors.ts';
+import { permissionDenied, routeNotFound, toApiError, unauthenticated } from './errors.ts';
 import { Faults, faultsMiddleware, SkewedClock } from './faults.ts';
 import { resetEmulator } from './handlers/emulator.ts';
 import { RequestLog, requestLogMiddleware } from './request-log.ts';
@@ -26,6 +26,8 @@ export interface EmulatorOptions extends ConfigOptions {
   log?: (line: string) => void;
   /** Where an unexpected handler error (answered as 500 internal) is reported; default console.error. */
   onInternalError?: (error: unknown) => void;
+  /** Slow-client, connection and unwanted-body limits (config.ts DEFAULT_SERVER_LIMITS). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface Emulator {
@@ -61,34 +63,6 @@ const cors: MiddlewareHandler = async (c, next) => {
   }
   c.header('Access-Control-Expose-Headers', 'Allow, WWW-Authenticate');
   await next();
-};
-
-/** Bodies over 1 MiB are refused without being buffered (413); GET/HEAD/OPTIONS bodies are never read. */
-const limitBody: MiddlewareHandler = (() => {
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw payloadTooLarge(MAX_BODY_BYTES);
-    },
-  });
-  return (c, next) => {
-    const method = c.req.method;
-    return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? next() : limit(c, next);
-  };
-})();
-
-/**
- * An answer given before the request body was read (a 401 before the handler runs, a 404, a 405...):
- * the client may still be sending the body, and the server drops the connection when the rest does not
- * arrive soon (@hono/node-server drains for 500 ms). `Connection: close` tells the client not to send
- * its next request on that connection, where it would fail with "other side closed".
- */
-const closeIfBodyUnread: MiddlewareHandler = async (c, next) => {
-  await next();
-  const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || c.req.raw.bodyUsed) return;
-  const length = c.req.header('content-length');
-  if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) c.res.headers.set('Connection', 'close');
 };
 
 /** The host name of a `Host` header or an `Origin`, without port or brackets; undefined if unparsable. */
@@ -155,12 +129,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const parts: EmulatorParts = { config, store, clock, tokens, startupRuntime: Object.freeze({ ...config.runtime }), faults, requests };
   const reportInternal = options.onInternalError ?? ((error: unknown) => console.error('[emulator] internal error:', error));
 
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const bodies = bodyMiddlewares({ maxBytes: limits.discardBodyBytes, maxMs: limits.discardBodyMs });
   const app = new Hono();
+  app.use('*', bodies.settleUnreadBody); // outermost: it also settles bodies of requests refused by the middlewares below
   if (options.log) app.use('*', requestLog(options.log));
   app.use('*', guardControls(config));
   app.use('*', cors);
-  app.use('*', closeIfBodyUnread);
-  app.use('*', limitBody);
+  app.use('*', bodies.limitBody);
   app.use('/auth/*', captchaGate(parts)); // captcha / v2 family: operations switched to demand a captcha
   app.use('*', requestLogMiddleware(requests, clock));
   app.use(

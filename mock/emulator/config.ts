@@ -54,7 +54,7 @@ export const DEFAULT_CAPS = {
 
 export type StoreCaps = { -readonly [K in keyof typeof DEFAULT_CAPS]: number };
 
-/** Node's HTTP server limits (slow clients, connection floods); see server.ts. */
+/** HTTP-level limits (slow clients, connection floods, unwanted bodies); see server.ts and body.ts. */
 export const DEFAULT_SERVER_LIMITS = {
   /** Whole request head within this time, or 408 and the connection closes (slowloris). */
   headersTimeoutMs: 10_000,
@@ -66,6 +66,13 @@ export const DEFAULT_SERVER_LIMITS = {
   maxRequestsPerSocket: 1_000,
   /** Open connections; more are dropped at once. */
   maxConnections: 512,
+  /**
+   * A body the emulator will not use (over 1 MiB, or refused before it was read) is read and thrown
+   * away, up to this many bytes and this long, before the answer; past either it is cut off and the
+   * connection closes (body.ts).
+   */
+  discardBodyBytes: 64 * 1024 * 1024,
+  discardBodyMs: 5_000,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof DEFAULT_SERVER_LIMITS]: number };

@@ -105,12 +105,12 @@ export const resourceExhausted = (description: string) => new ApiError(429, 'res
 export const unimplemented = (description: string) => new ApiError(501, 'unimplemented', 12, description);
 
 /**
- * The rest of the body is never read (the request stream is cancelled), so the connection cannot carry
- * another request: `Connection: close` tells the client not to reuse it (else its next request on that
- * keep-alive socket fails with "other side closed").
+ * A body over the limit (mock/emulator/body.ts). The body is read and thrown away before this answer
+ * goes out; when it was too long or too slow to throw away, it was cut off, and `Connection: close`
+ * tells the client not to send its next request on that connection.
  */
-export const payloadTooLarge = (maxBytes: number) =>
-  new ApiError(413, 'invalid_argument', 3, `request body is larger than ${maxBytes} bytes`, { Connection: 'close' });
+export const payloadTooLarge = (maxBytes: number, { closeConnection }: { closeConnection: boolean }) =>
+  new ApiError(413, 'invalid_argument', 3, `request body is larger than ${maxBytes} bytes`, closeConnection ? { Connection: 'close' } : {});
 
 /** Emulator only: the path exists but not with this method. */
 export const methodNotAllowed = (method: string, allow: readonly string[]) =>

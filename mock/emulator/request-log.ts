@@ -5,7 +5,7 @@
  * (`GET /__emulator/requests`, `?format=har`, `cloudbase-auth-emulator --report <file>`).
  *
  * Emulator-only requests (`/__emulator/*`) are not recorded: they are the test's, not the SDK's.
- * Requests refused before their body was read by the body limit (413) are not recorded either.
+ * Requests refused by the body limit (over 1 MiB: 413) are not recorded either.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from './clock.ts';

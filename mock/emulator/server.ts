@@ -10,7 +10,7 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
 import { createEmulator, type Emulator, type EmulatorOptions } from './app.ts';
-import { DEFAULT_SERVER_LIMITS, DEFAULTS, isLoopbackHost, type ServerLimits } from './config.ts';
+import { DEFAULT_SERVER_LIMITS, DEFAULTS, isLoopbackHost } from './config.ts';
 
 export interface StartOptions extends EmulatorOptions {
   /** Default 8787; 0 picks a free port. */
@@ -19,8 +19,6 @@ export interface StartOptions extends EmulatorOptions {
   host?: string;
   /** Bind a non-loopback address (`--allow-remote`): the controls then answer the machine's own addresses too. */
   allowRemote?: boolean;
-  /** Slow-client and connection limits (config.ts DEFAULT_SERVER_LIMITS). */
-  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningEmulator {
