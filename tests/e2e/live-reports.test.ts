@@ -87,7 +87,11 @@ describe('the live target against the emulator: shards, reports, known deviation
         const dir = join(out, `shard-${i}`);
         // Shard 1 attaches every exchange (CONTRACT_EXCHANGES=all), shard 2 only a failed test's: the scan sees both.
         const shardEnv = { ...env, ...reportEnv(dir), CONTRACT_MONITOR_PORT: String(ports[i - 1]), CONTRACT_EXCHANGES: i === 1 ? 'all' : 'failures' };
-        return runPlaywright(['test', `--shard=${i}/2`, '--workers=2', `--output=${join(dir, 'test-results')}`, SPECS], shardEnv, join(dir, 'console'));
+        // Shard 1 holds the emulator target with its @serial tests, which change settings every session on
+        // that emulator sees: one worker, as the README says for a sharded run. Shard 2 (the live target)
+        // runs two workers: its flows then compete for the test phone and email (fixtures/live.ts locks).
+        const workers = i === 1 ? 1 : 2;
+        return runPlaywright(['test', `--shard=${i}/2`, `--workers=${workers}`, `--output=${join(dir, 'test-results')}`, SPECS], shardEnv, join(dir, 'console'));
       }),
     );
     for (const [index, run] of runs.entries()) {
@@ -142,6 +146,8 @@ describe('the live target against the emulator: shards, reports, known deviation
     const all = new Set(ids(listed));
     assert.ok(all.size > 100, `the flows on two targets: ${all.size} tests`);
     assert.deepEqual(new Set([...one, ...two]), all, 'the shards together ran every listed test');
+    const serial = listed.filter((t) => t.project === 'emulator-serial').map((t) => t.id);
+    assert.ok(serial.length > 0 && serial.every((id) => one.has(id)), 'every @serial test ran in shard 1, the one-worker shard');
     assert.deepEqual(ids(merged).sort(), [...all].sort(), 'the merged JSON report holds every test exactly once');
     console.log(`shards: ${one.size} + ${two.size} tests (${shards.map((s) => `${Math.round(s.run.ms / 1000)} s`).join(', ')}), merged: ${all.size}, merge ${Math.round(merge.ms / 1000)} s, failing run ${Math.round(leaky.ms / 1000)} s`);
     const junit = readFileSync(join(out, 'merged', 'junit.xml'), 'utf8');
