@@ -11,15 +11,22 @@
  * Section 5 (`npmtest`): `npm test` itself, part by part (typecheck, lint, unit, contract:local, e2e),
  * for this checkout and the baseline: where the time of the whole goes.
  */
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { killStragglers, ROOT, spawnProc, type Network } from './procs.ts';
 import { median, round, spread } from './stats.ts';
 
 export type SuiteTarget = 'emulator' | 'prism';
-/** cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's checkout. */
-export type Temperature = 'cold' | 'baseline';
+/**
+ * cold: this checkout, the run starts its servers (CI=1); baseline: the same, from the baseline ref's
+ * checkout. The `-common` runs are the same again, each checkout running only the tests both have
+ * (same project, file and title; see {@link writeCommonTestList}): "with the same tests".
+ */
+export type Temperature = 'cold' | 'baseline' | 'cold-common' | 'baseline-common';
+
+export const isBaseline = (temperature: Temperature) => temperature === 'baseline' || temperature === 'baseline-common';
+const isCommon = (temperature: Temperature) => temperature === 'cold-common' || temperature === 'baseline-common';
 
 /** Check a git ref out into `dir` (a shared clone: no network, no change to this repository), with this node_modules. */
 export function checkoutBaseline(ref: string, dir: string): string {
@@ -73,6 +80,8 @@ export interface SuiteOptions {
   log: (line: string) => void;
   /** More environment for the runs (the ajv replay asks for every exchange: CONTRACT_EXCHANGES=all). */
   env?: Record<string, string>;
+  /** Per target, a `--test-list` file of the tests both checkouts have (the `-common` runs; a target without one has none). */
+  commonTests?: Partial<Record<SuiteTarget, string>>;
 }
 
 interface JsonReport {
@@ -148,18 +157,23 @@ async function runPlaywright(target: SuiteTarget, temperature: Temperature, run:
   delete env.PRISM_URL;
   delete env.EMULATOR_URL;
   delete env.CONTRACT_PORT_BASE;
-  if (temperature === 'baseline' && options.baselinePortBase !== undefined) env.CONTRACT_PORT_BASE = String(options.baselinePortBase);
+  if (isBaseline(temperature) && options.baselinePortBase !== undefined) env.CONTRACT_PORT_BASE = String(options.baselinePortBase);
+  const commonList = options.commonTests?.[target];
+  // The serial tests are left out of the common runs: a listed one would bring its whole project along
+  // (the baseline's serial project depends on the target's, and a dependency is never filtered).
+  const common = isCommon(temperature) && commonList ? ['--test-list', commonList, '--grep-invert', '@serial'] : [];
   const argv = [
     'node_modules/.bin/playwright',
     'test',
     '--reporter=dot,json',
     `--output=${join(options.tmp, 'test-results')}`,
     `--workers=${options.workers}`,
+    ...common,
     ...options.args,
   ];
   const started = performance.now();
   const network = options.network;
-  const proc = spawnProc(`playwright ${target} ${temperature}`, argv, { network, env, cwd: temperature === 'baseline' ? options.baselineDir : ROOT });
+  const proc = spawnProc(`playwright ${target} ${temperature}`, argv, { network, env, cwd: isBaseline(temperature) ? options.baselineDir : ROOT });
   const exitCode = await proc.exited;
   const wall = (performance.now() - started) / 1000;
   await proc.stop();
@@ -201,16 +215,56 @@ export async function measureSuite(options: SuiteOptions): Promise<SuiteRun[]> {
   for (let run = 0; run < options.runs; run++) {
     for (const target of options.targets) {
       for (const temperature of options.temperatures) {
+        if (isCommon(temperature) && !options.commonTests?.[target]) continue;
         const result = await runPlaywright(target, temperature, run, options);
         out.push(result);
         options.log(
-          `  run ${run + 1}/${options.runs} ${target.padEnd(8)} ${temperature.padEnd(8)}: ${result.wall} s wall (until the first test ${result.startup ?? '?'} s), ` +
+          `  run ${run + 1}/${options.runs} ${target.padEnd(8)} ${temperature.padEnd(15)}: ${result.wall} s wall (until the first test ${result.startup ?? '?'} s), ` +
             `${result.passed} passed, ${result.skipped} skipped, ${result.failed} failed, ${result.exchanges} exchanges`,
         );
       }
     }
   }
   return out;
+}
+
+interface ListedSuite {
+  title?: string;
+  specs?: { title: string; file: string; tests: { projectName: string }[] }[];
+  suites?: ListedSuite[];
+}
+
+/** Every test a checkout lists for a target, as a `--test-list` line: `[project] › file › describe › title`. */
+export function listedTests(dir: string, target: SuiteTarget): string[] {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: target, FORCE_COLOR: '0', CI: '1' };
+  for (const name of ['PRISM_URL', 'EMULATOR_URL', 'CONTRACT_PORT_BASE']) delete env[name];
+  const listed = spawnSync('node_modules/.bin/playwright', ['test', '--list', '--reporter=json'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (listed.status !== 0) throw new Error(`playwright test --list in ${dir}: exit ${listed.status}\n${listed.stderr}`);
+  const lines: string[] = [];
+  const walk = (suite: ListedSuite, titles: string[]) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests) lines.push([`[${test.projectName}]`, spec.file, ...titles, spec.title].join(' › '));
+    }
+    for (const inner of suite.suites ?? []) walk(inner, [...titles, inner.title ?? '']);
+  };
+  // The top-level suites are the files: their title is the file, already on each line.
+  for (const file of (JSON.parse(listed.stdout) as { suites?: ListedSuite[] }).suites ?? []) {
+    for (const spec of file.specs ?? []) for (const test of spec.tests) lines.push([`[${test.projectName}]`, spec.file, spec.title].join(' › '));
+    for (const inner of file.suites ?? []) walk(inner, [inner.title ?? '']);
+  }
+  return lines;
+}
+
+/**
+ * Writes the `--test-list` file of the tests both checkouts list for `target` (same project, file and
+ * title path; a test renamed since counts as gone), leaving out the serial projects. Returns the counts.
+ */
+export function writeCommonTestList(target: SuiteTarget, baselineDir: string, file: string): { common: number; current: number; baseline: number } {
+  const current = listedTests(ROOT, target).filter((line) => !/^\[[^\]]*-serial\]/.test(line));
+  const baseline = new Set(listedTests(baselineDir, target).filter((line) => !/^\[[^\]]*-serial\]/.test(line)));
+  const common = current.filter((line) => baseline.has(line));
+  writeFileSync(file, `${common.join('\n')}\n`);
+  return { common: common.length, current: current.length, baseline: baseline.size };
 }
 
 /**
