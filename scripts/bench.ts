@@ -4,7 +4,8 @@
  *  1. throughput  the emulator, the Prism mock, the emulator behind `prism proxy --errors` and a bare
  *                 node:http server (the ceiling) on the same operations at the same concurrency,
  *                 interleaved round-robin; req/s, p50/p99 and their ratios (autocannon)
- *  2. suite       the suite's wall time per target, cold (the run starts its servers), beside the baseline
+ *  2. suite       the suite's wall time per target, cold (the run starts its servers), beside the baseline;
+ *                 the emulator target also with only the tests both checkouts have (--test-list)
  *  3. proxy       what `prism proxy` adds per request, at one connection
  *  4. ajv         the contract checks' share of a suite run (replayed from a recorded run)
  *  5. npmtest     `npm test` part by part (typecheck, lint, unit, contract:local, e2e), this checkout and the baseline
@@ -37,7 +38,7 @@ import { busiestProcesses, loadSample, machine, type LoadSample } from './bench/
 import { HOST_NETWORK, installCleanup, portInUse, privateNetwork, ROOT, spawnShell, stopAll, waitReady, wasInterrupted, type Network } from './bench/procs.ts';
 import { renderMarkdown, type Results } from './bench/report.ts';
 import { median, round } from './bench/stats.ts';
-import { checkoutBaseline, exchangesOf, measureNpmTest, measureSuite, summarizeSuite, type NpmTestRun, type SuiteRun, type SuiteTarget, type Temperature } from './bench/suite.ts';
+import { checkoutBaseline, exchangesOf, measureNpmTest, measureSuite, summarizeSuite, writeCommonTestList, type NpmTestRun, type SuiteRun, type SuiteTarget, type Temperature } from './bench/suite.ts';
 import {
   EmulatorAccounts,
   measureMatrix,
@@ -218,15 +219,23 @@ async function main(): Promise<void> {
       }
       const baselinePortBase = cold.network ? undefined : opts.portBase + 20;
       const targets: SuiteTarget[] = opts.sections.has('suite') ? opts.suiteTargets : ['emulator'];
-      const temperatures: Temperature[] = opts.sections.has('suite') && baselineDir ? ['cold', 'baseline'] : ['cold'];
+      // "With the same tests": each checkout also runs only the emulator tests both have (not in quick mode).
+      const commonTests: Partial<Record<SuiteTarget, string>> = {};
+      let common: { target: SuiteTarget; common: number; current: number; baseline: number } | undefined;
+      if (opts.sections.has('suite') && baselineDir && !opts.quick) {
+        commonTests.emulator = join(tmp, 'common-tests-emulator.txt');
+        common = { target: 'emulator', ...writeCommonTestList('emulator', baselineDir, commonTests.emulator) };
+        log(`\nthe tests both checkouts have (emulator target, serial projects left out): ${common.common} (this checkout lists ${common.current}, the baseline ${common.baseline})`);
+      }
+      const temperatures: Temperature[] = opts.sections.has('suite') && baselineDir ? ['cold', 'baseline', 'cold-common', 'baseline-common'] : ['cold'];
       const runs = opts.sections.has('suite') ? opts.suiteRuns : 1;
       log(`\n2. suite wall time, ${runs} run(s) of each, ${opts.workers} workers, network: ${network.name}:`);
       // Quick mode times one spec file: a smoke test of the machinery, not a figure to compare.
       const args = opts.quick ? [join('specs', readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.spec.ts')).sort()[0] ?? '')] : [];
       if (opts.quick) results.notes.push(`quick mode: the suite figures are of ${args[0]} alone`);
-      const suiteOptions = { targets, temperatures, runs, workers: opts.workers, args, tmp, network, baselineDir, baselinePortBase, log };
+      const suiteOptions = { targets, temperatures, runs, workers: opts.workers, args, tmp, network, baselineDir, baselinePortBase, log, commonTests };
       const suiteRuns: SuiteRun[] = opts.sections.has('suite') || opts.sections.has('ajv') ? await measureSuite(suiteOptions) : [];
-      if (opts.sections.has('suite')) results.suite = { workers: opts.workers, summary: summarizeSuite(suiteRuns), runs: suiteRuns.map(({ reportFile: _, ...r }) => r) };
+      if (opts.sections.has('suite')) results.suite = { workers: opts.workers, common, summary: summarizeSuite(suiteRuns), runs: suiteRuns.map(({ reportFile: _, ...r }) => r) };
       emulatorReport = suiteRuns.find((r) => r.target === 'emulator' && r.temperature === 'cold' && r.failed === 0)?.reportFile;
 
       // ---- 5: npm test, part by part ----------------------------------------------------------
