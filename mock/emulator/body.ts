@@ -86,9 +86,9 @@ export function bodyMiddlewares(limits: DiscardLimits): { limitBody: MiddlewareH
   };
 
   /**
-   * An answer given without reading the body (a 401 before the handler runs, a 404, a 405...): the rest
-   * of the body is read and thrown away before the answer goes out; if it is cut off, the answer says
-   * `Connection: close`.
+   * An answer given without reading the body (a control refused to a foreign page, a captcha demanded:
+   * the middlewares before the request log, which reads every API body): the rest of the body is read
+   * and thrown away before the answer goes out; if it is cut off, the answer says `Connection: close`.
    */
   const settleUnreadBody: MiddlewareHandler = async (c, next) => {
     await next();
