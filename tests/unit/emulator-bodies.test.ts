@@ -8,16 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { discardRest } from '../../mock/emulator/body.ts';
-import { startEmulator, type RunningEmulator } from '../../mock/emulator/server.ts';
+import { startTestEmulator } from './emulator-helpers.ts';
 
-let emulator: RunningEmulator;
-before(async () => {
-  emulator = await startEmulator({ port: 0, resendIntervalSeconds: 0, onInternalError: () => {} });
-});
-after(() => emulator.close());
+const emulator = await startTestEmulator();
 
 interface Answer {
   status: number;
@@ -187,8 +183,7 @@ describe('throwing a body away is bounded', () => {
   });
 
   test('a stalled declared body over the limit gets its 413 with Connection: close', async () => {
-    const impatient = await startEmulator({ port: 0, resendIntervalSeconds: 0, onInternalError: () => {}, limits: { discardBodyMs: 100 } });
-    after(() => impatient.close());
+    const impatient = await startTestEmulator({ limits: { discardBodyMs: 100 } });
     const connection = new RawConnection(impatient.port);
     await connection.write(head('/auth/v1/signin', `Content-Length: ${2 * MiB}\r\n`));
     await connection.write(Buffer.alloc(1024, 'x'));

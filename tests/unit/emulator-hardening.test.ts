@@ -5,24 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { codeSourceFor } from '../../fixtures/codes.ts';
 import type { LiveConfig } from '../../fixtures/config.ts';
 import type { Target } from '../../fixtures/targets.ts';
 import { canonicalIdentifier, foldAsciiCase } from '../../mock/emulator/identifiers.ts';
-import { hasDotSegment, RemoteBindRefused, startEmulator, type RunningEmulator } from '../../mock/emulator/server.ts';
-import { assertError, assertEveryAnswerWellFormed, decodeJwt, testEmulator, type EmulatorClient } from './emulator-helpers.ts';
-
-const running: RunningEmulator[] = [];
-after(async () => {
-  for (const r of running) await r.close();
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<RunningEmulator> {
-  const r = await startEmulator({ port: 0, resendIntervalSeconds: 0, onInternalError: () => {}, ...options });
-  running.push(r);
-  return r;
-}
+import { hasDotSegment, RemoteBindRefused, startEmulator } from '../../mock/emulator/server.ts';
+import { assertError, assertEveryAnswerWellFormed, decodeJwt, startTestEmulator, testEmulator, type EmulatorClient } from './emulator-helpers.ts';
 
 /** Writes raw bytes (requests fetch would refuse to send) and collects the answer until the server closes. */
 function rawExchange(port: number, request: string, { end = true } = {}): Promise<{ text: string; closed: boolean }> {
@@ -84,16 +73,16 @@ describe('item 4: the controls answer only this machine', () => {
 
   test('binding anything but loopback needs allowRemote; the real bound address is reported', async () => {
     await assert.rejects(startEmulator({ port: 0, host: '0.0.0.0' }), RemoteBindRefused);
-    const remote = await start({ host: '0.0.0.0', allowRemote: true });
+    const remote = await startTestEmulator({ host: '0.0.0.0', allowRemote: true });
     assert.equal(remote.remote, true);
     assert.equal(remote.boundAddress, `0.0.0.0:${remote.port}`);
-    const local = await start();
+    const local = await startTestEmulator();
     assert.equal(local.remote, false);
     assert.equal(local.boundAddress, `127.0.0.1:${local.port}`);
   });
 
   test('dot segments (/auth/v1/../../__emulator, %2e%2e) never reach the controls', async () => {
-    const r = await start();
+    const r = await startTestEmulator();
     for (const path of ['/auth/v1/../../__emulator/reset', '/auth/v1/%2e%2e/%2e%2e/__emulator/reset', '/auth/v1/%2E%2e%2f%2e%2e%2f__emulator/reset', '/auth/v1/..\\..\\__emulator/reset']) {
       const { text } = await rawExchange(r.port, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       assert.match(text, /^HTTP\/1\.1 400 /, `${path}: ${text}`);
@@ -104,7 +93,7 @@ describe('item 4: the controls answer only this machine', () => {
   });
 
   test('a bad Host header gets the API\'s JSON error body, not an empty 400', async () => {
-    const r = await start();
+    const r = await startTestEmulator();
     const { text } = await rawExchange(r.port, 'GET /auth/v1/certs HTTP/1.1\r\nHost: bad host[\r\nConnection: close\r\n\r\n');
     assert.match(text, /^HTTP\/1\.1 400 /);
     assert.match(text, /content-type: application\/json/i);
@@ -159,7 +148,7 @@ describe('item 5: every store is bounded and swept', () => {
 
 describe('item 6: slow clients and connection floods', () => {
   test('a client that trickles its headers is answered 408 and cut off (slowloris)', async () => {
-    const r = await start({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
+    const r = await startTestEmulator({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
     const started = Date.now();
     const { text, closed } = await rawExchange(r.port, 'GET /auth/v1/certs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', { end: false });
     assert.ok(closed);
@@ -168,7 +157,7 @@ describe('item 6: slow clients and connection floods', () => {
   });
 
   test('connections past maxConnections are dropped at once; the others are served', async () => {
-    const r = await start({ limits: { maxConnections: 2 } });
+    const r = await startTestEmulator({ limits: { maxConnections: 2 } });
     const sockets = await Promise.all([0, 1].map(() => new Promise<Socket>((resolve) => {
       const s = connect(r.port, '127.0.0.1', () => resolve(s));
     })));
@@ -178,7 +167,7 @@ describe('item 6: slow clients and connection floods', () => {
   });
 
   test('the server has keep-alive, header, request and connection limits set', async () => {
-    const r = await start();
+    const r = await startTestEmulator();
     assert.equal(r.server.headersTimeout, 10_000);
     assert.equal(r.server.requestTimeout, 30_000);
     assert.equal(r.server.keepAliveTimeout, 5_000);

@@ -3,8 +3,10 @@
  * recorded so a test file can check at the end that every one of them was well-formed JSON.
  */
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { ContractClient, ControlClient, signUpWithCode, verificationToken, type FetchLike } from '../../contract/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../mock/emulator/app.ts';
+import { startEmulator, type RunningEmulator, type StartOptions } from '../../mock/emulator/server.ts';
 
 export interface Answer {
   status: number;
@@ -127,6 +129,17 @@ export class EmulatorClient {
 /** An emulator for one test file; quiet about the 500s a test provokes on purpose. */
 export function testEmulator(options: EmulatorOptions = {}): EmulatorClient {
   return new EmulatorClient(createEmulator({ onInternalError: () => {}, ...options }));
+}
+
+/**
+ * An emulator on a free port for tests at the HTTP level, quiet about provoked 500s. Closed after the
+ * test that started it, or after the file when started at its top level (not in a `before` hook:
+ * it would be closed when the hook ends).
+ */
+export async function startTestEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const running = await startEmulator({ port: 0, resendIntervalSeconds: 0, onInternalError: () => {}, ...options });
+  after(() => running.close());
+  return running;
 }
 
 /** The API error body: `error` non-empty string, `error_code` non-zero integer, `error_description` string. */
