@@ -42,9 +42,10 @@ test.describe('password change without a valid sudo token (PATCH /auth/v1/user/p
     }
   });
 
-  test("another user's sudo_token is refused with permission_denied", { tag: ['@stateful', '@destructive', '@sms'] }, async ({ api, accounts, target, faker }) => {
+  test("another user's sudo_token is refused with permission_denied", { tag: ['@stateful', '@destructive', '@sms', '@email'] }, async ({ api, accounts, target, faker }) => {
     const account = await accounts.signedUpByPhone();
-    const other = await accounts.signedUpByPhone();
+    // The other user signs up by email: on a live environment the test phone holds one account at a time.
+    const other = await accounts.signedUpByEmail();
     const othersSudoToken = await accounts.sudo(other);
 
     const refused = await api.patch('/auth/v1/user/password', { token: account.tokens.access_token, data: { sudo_token: othersSudoToken, new_password: buildPassword(faker) } });
