@@ -3,7 +3,7 @@
  *
  * Two emulators: A serves the emulator target, B poses as a live environment (configured only through
  * CLOUDBASE_* variables, codes read by a command, CLOUDBASE_ALLOW_DESTRUCTIVE=1, the contract monitor
- * on). A recording proxy in front of each writes down every secret that crosses the wire.
+ * on in shard 1 and the failing run). A recording proxy in front of each writes down every secret that crosses the wire.
  *
  *  1. Every flow of specs/ runs on the live target, and the emulator target's @serial tests beside
  *     them, in two shards (`--shard=i/2`, blob reports), merged into one report with `merge-reports`:
@@ -93,7 +93,8 @@ describe('the live target against the emulator: shards, reports, known deviation
       [1, 2].map((i) => {
         const dir = join(out, `shard-${i}`);
         // Shard 1 attaches every exchange (CONTRACT_EXCHANGES=all), shard 2 only a failed test's: the scan sees both.
-        const shardEnv = { ...env, ...reportEnv(dir), CONTRACT_MONITOR_PORT: String(ports[i - 1]), CONTRACT_EXCHANGES: i === 1 ? 'all' : 'failures' };
+        // The contract monitor (prism proxy) is on in shard 1 only: shard 2 shows the live target without it.
+        const shardEnv = { ...env, ...reportEnv(dir), CONTRACT_MONITOR: i === 1 ? '1' : '0', CONTRACT_MONITOR_PORT: String(ports[i - 1]), CONTRACT_EXCHANGES: i === 1 ? 'all' : 'failures' };
         // Shard 1 holds the emulator target's @serial tests, which change settings every session on that
         // emulator sees: one worker, as the README says for a sharded run. Shard 2 runs two workers: the
         // live flows of both shards then compete for the test phone and email (fixtures/live.ts locks).
@@ -189,6 +190,7 @@ describe('the live target against the emulator: shards, reports, known deviation
     const console1 = readFileSync(join(out, 'shard-1', 'console.stdout.txt'), 'utf8');
     // What the run will do is said on stderr (stdout is the reporters'), the summary on stdout.
     holds(readFileSync(join(out, 'shard-1', 'console.stderr.txt'), 'utf8'), /live target: http:\/\/127\.0\.0\.1:\d+ \(through the contract monitor/);
+    assert.doesNotMatch(readFileSync(join(out, 'shard-2', 'console.stderr.txt'), 'utf8'), /through the contract monitor/, 'shard 2 runs without the monitor');
     holds(console1, /contract summary/);
   });
 
