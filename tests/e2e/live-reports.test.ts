@@ -3,7 +3,8 @@
  *
  * Two emulators: A serves the emulator target, B poses as a live environment (configured only through
  * CLOUDBASE_* variables, codes read by a command, CLOUDBASE_ALLOW_DESTRUCTIVE=1, the contract monitor
- * on in shard 1 and the failing run). A recording proxy in front of each writes down every secret that crosses the wire.
+ * on in shard 1 and the failing run). A recording proxy in front of each writes down every secret that
+ * crosses the wire.
  *
  *  1. Every flow of specs/ runs on the live target, and the emulator target's @serial tests beside
  *     them, in two shards (`--shard=i/2`, blob reports), merged into one report with `merge-reports`:
@@ -27,11 +28,11 @@ import { formatFindings, readSecretsDump, scanForSecrets } from '../../scripts/s
 import { readZip } from '../../scripts/zip-reader.ts';
 import { holds, reportedTests, ROOT, runPlaywright, startRecorder, type Recorder, type ReportedTest, type RunResult } from './harness.ts';
 
-
 /**
  * The projects of the runs: the live target with every spec file (the live code path in full), and the
- * emulator target's @serial tests (they need the one-worker shard). The emulator target's other tests
- * run in `npm run contract:local`; repeating them here only cost time.
+ * emulator target's @serial tests (two targets in one merged report, and the serial tests in the
+ * one-worker shard). The emulator target's other tests run in `npm run contract:local`; repeating them
+ * here only cost time.
  */
 const PROJECTS = ['--project=emulator-serial', '--project=live'];
 
