@@ -1,14 +1,14 @@
 /**
  * The live code path, the reports and the redaction, end to end and without internet.
  *
- * Two emulators: A serves the emulator target, B poses as a live environment (configured only through
- * CLOUDBASE_* variables, codes read by a command, CLOUDBASE_ALLOW_DESTRUCTIVE=1, the contract monitor
- * on in shard 1 and the failing run). A recording proxy in front of each writes down every secret that
- * crosses the wire.
+ * Three emulators: A serves the emulator target's @serial tests, C its other tests, B poses as a live
+ * environment (configured only through CLOUDBASE_* variables, codes read by a command,
+ * CLOUDBASE_ALLOW_DESTRUCTIVE=1, the contract monitor on in shard 1 and the failing run). A recording
+ * proxy in front of each writes down every secret that crosses the wire.
  *
  *  1. Every flow of specs/ runs on the live target, and the emulator target's @serial tests beside
  *     them, in two shards (`--shard=i/2`, blob reports), merged into one report with `merge-reports`:
- *     every test is in it exactly once.
+ *     every test is in it exactly once. The emulator target's other tests run at the same time.
  *  2. The live run passes, deletes every account it created and leaves the test account as it was.
  *  3. A second run (tests/e2e/leaky) fails on purpose with secrets in expect() messages, console
  *     output, thrown and step errors, and with contract drift: a listed drift is a known deviation,
@@ -29,18 +29,28 @@ import { readZip } from '../../scripts/zip-reader.ts';
 import { holds, reportedTests, ROOT, runPlaywright, startRecorder, type Recorder, type ReportedTest, type RunResult } from './harness.ts';
 
 /**
- * The projects of the runs: the live target with every spec file (the live code path in full), and the
- * emulator target's @serial tests (two targets in one merged report, and the serial tests in the
- * one-worker shard). The emulator target's other tests run in `npm run contract:local`; repeating them
- * here only cost time.
+ * The projects of the sharded run: the live target with every spec file (the live code path in full),
+ * and the emulator target's @serial tests (two targets in one merged report, and the serial tests in
+ * the one-worker shard).
  */
 const PROJECTS = ['--project=emulator-serial', '--project=live'];
+/**
+ * The emulator target's other tests of the top-level spec files run beside the shards, on an emulator
+ * of their own (C: the serial tests change settings every session on A sees), with every exchange
+ * attached: their outputs are searched for secrets too, and the flows the live target skips (codes to
+ * generated recipients, faults, the clock) are among them. (All of them run in `contract:local`.)
+ */
+const EMULATOR_RUN = ['--project=emulator', '--grep-invert', '@serial', '--workers=2', 'specs/[^/]*\\.spec\\.ts$'];
 
 let out: string;
 let live: EmulatedLive;
 let emulator: RunningEmulator;
+let emulatorC: RunningEmulator;
 let recorderA: Recorder;
 let recorderB: Recorder;
+let recorderC: Recorder;
+let emulatorRun: RunResult;
+let emulatorRunTests: ReportedTest[];
 let env: Record<string, string>;
 let listed: ReportedTest[];
 const shards: { run: RunResult; tests: ReportedTest[] }[] = [];
@@ -48,10 +58,9 @@ let merge: RunResult;
 let merged: ReportedTest[];
 let leaky: RunResult;
 let leakyTests: ReportedTest[];
-let statsA: Record<string, number>;
 let statsB: Record<string, number>;
-/** The emulator target's registered users at the end of the runs (its users export). */
-let usersLeftA: { username?: string; phone_number?: string; email?: string; providers?: unknown[] }[];
+/** What the emulator target's two emulators (A, C) hold at the end of the runs: stats and users export. */
+let emulatorsLeft: { stats: Record<string, number>; users: { username?: string; phone_number?: string; email?: string; providers?: unknown[] }[] }[];
 let failed = false;
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { suites: never[]; stats: Record<string, number> };
@@ -66,12 +75,13 @@ const reportEnv = (dir: string) => ({
 describe('the live target against the emulator: shards, reports, known deviations, redaction', () => {
   before(async () => {
     out = mkdtempSync(join(tmpdir(), 'contract-e2e-'));
-    [live, emulator] = await Promise.all([
+    [live, emulator, emulatorC] = await Promise.all([
       startEmulatedLive({ resendIntervalSeconds: 0, codeResendSeconds: 0.2, workDir: join(out, 'work') }),
       startEmulatorProcess(),
+      startEmulatorProcess(),
     ]);
-    await configureEmulator(emulator.url, { resend_interval_seconds: 0 });
-    [recorderA, recorderB] = await Promise.all([startRecorder(emulator.url), startRecorder(live.emulatorURL)]);
+    await Promise.all([configureEmulator(emulator.url, { resend_interval_seconds: 0 }), configureEmulator(emulatorC.url, { resend_interval_seconds: 0 })]);
+    [recorderA, recorderB, recorderC] = await Promise.all([startRecorder(emulator.url), startRecorder(live.emulatorURL), startRecorder(emulatorC.url)]);
     env = {
       ...live.env,
       CONTRACT_TARGET: 'emulator,live',
@@ -90,6 +100,12 @@ describe('the live target against the emulator: shards, reports, known deviation
 
     // The two shards run at once, as on two machines (each with its own contract monitor port).
     const ports = [await freePort(), await freePort()];
+    const emulatorDir = join(out, 'emulator-run');
+    const emulatorRunning = runPlaywright(
+      ['test', ...EMULATOR_RUN, `--output=${join(emulatorDir, 'test-results')}`],
+      { ...env, ...reportEnv(emulatorDir), CONTRACT_TARGET: 'emulator', EMULATOR_URL: recorderC.url, CONTRACT_EXCHANGES: 'all' },
+      join(emulatorDir, 'console'),
+    );
     const runs = await Promise.all(
       [1, 2].map((i) => {
         const dir = join(out, `shard-${i}`);
@@ -103,6 +119,8 @@ describe('the live target against the emulator: shards, reports, known deviation
         return runPlaywright(['test', `--shard=${i}/2`, `--workers=${workers}`, `--output=${join(dir, 'test-results')}`, ...PROJECTS], shardEnv, join(dir, 'console'));
       }),
     );
+    emulatorRun = await emulatorRunning;
+    emulatorRunTests = existsSync(join(emulatorDir, 'results.json')) ? reportedTests(readJson(join(emulatorDir, 'results.json'))) : [];
     for (const [index, run] of runs.entries()) {
       const results = join(out, `shard-${index + 1}`, 'results.json');
       shards.push({ run, tests: existsSync(results) ? reportedTests(readJson(results)) : [] });
@@ -121,16 +139,16 @@ describe('the live target against the emulator: shards, reports, known deviation
       join(leakyDir, 'console'),
     );
     leakyTests = existsSync(join(leakyDir, 'results.json')) ? reportedTests(readJson(join(leakyDir, 'results.json'))) : [];
-    [statsA, statsB, usersLeftA] = await Promise.all([
-      fetch(`${emulator.url}/__emulator/stats`).then((r) => r.json() as Promise<Record<string, number>>),
-      live.stats(),
-      fetch(`${emulator.url}/__emulator/users/export`).then(async (r) => ((await r.json()) as { users: typeof usersLeftA }).users),
-    ]);
+    const leftIn = async (url: string) => ({
+      stats: (await fetch(`${url}/__emulator/stats`).then((r) => r.json())) as Record<string, number>,
+      users: ((await fetch(`${url}/__emulator/users/export`).then((r) => r.json())) as { users: (typeof emulatorsLeft)[number]['users'] }).users,
+    });
+    [statsB, emulatorsLeft] = await Promise.all([live.stats(), Promise.all([leftIn(emulator.url), leftIn(emulatorC.url)])]);
   });
 
   after(async () => {
-    await Promise.all([recorderA?.close(), recorderB?.close()]);
-    await Promise.all([live?.close(), emulator?.close()]);
+    await Promise.all([recorderA?.close(), recorderB?.close(), recorderC?.close()]);
+    await Promise.all([live?.close(), emulator?.close(), emulatorC?.close()]);
     if (failed) console.log(`e2e outputs kept in ${out}`);
     else if (out) rmSync(out, { recursive: true, force: true });
   });
@@ -165,6 +183,13 @@ describe('the live target against the emulator: shards, reports, known deviation
     const embedded = /id="playwrightReportBase64"[^>]*>data:application\/zip;base64,([^<]+)</.exec(html)?.[1] ?? '';
     const report = readZip(Buffer.from(embedded, 'base64')).find((e) => e.name === 'report.json');
     assert.equal((JSON.parse(report?.data.toString() ?? '{}') as { stats: { total: number } }).stats.total, all.size, 'the merged HTML report holds every test');
+  });
+
+  check('the emulator target\'s other tests pass beside the shards, on an emulator of their own', () => {
+    assert.equal(emulatorRun.code, 0, `the emulator run failed (its console output is kept in emulator-run/console.stdout.txt)`);
+    const ran = emulatorRunTests.filter((t) => t.status === 'passed');
+    assert.ok(ran.length > 100, `${ran.length} emulator tests passed`);
+    assert.ok(ran.every((t) => t.project === 'emulator'), 'no serial test among them');
   });
 
   check("a failed test carries its exchanges; a passing one only with CONTRACT_EXCHANGES=all (shard 1)", () => {
@@ -203,8 +228,11 @@ describe('the live target against the emulator: shards, reports, known deviation
     assert.equal(Number(statsB.users) - Number(statsB.anonymous_users), 1, 'only the test account is left in the emulated live environment');
     // Every account the factory made (it signs up with a phone number or an email) is deleted. Users that
     // signed in only through a provider or a custom ticket stay: the API offers them no sudo, so no deletion.
-    assert.deepEqual(usersLeftA.filter((u) => u.phone_number !== undefined || u.email !== undefined), [], 'no account with a phone number or email is left in the emulator');
-    assert.ok(Number(statsA.users) - Number(statsA.anonymous_users) === usersLeftA.length, 'the users export lists every registered user');
+    for (const [i, { stats, users }] of emulatorsLeft.entries()) {
+      const which = i === 0 ? 'A (serial tests)' : 'C (the other emulator tests)';
+      assert.deepEqual(users.filter((u) => u.phone_number !== undefined || u.email !== undefined), [], `no account with a phone number or email is left in emulator ${which}`);
+      assert.ok(Number(stats.users) - Number(stats.anonymous_users) === users.length, `the users export of emulator ${which} lists every registered user`);
+    }
     const signIn = await fetch(`${live.emulatorURL}/auth/v1/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -262,7 +290,7 @@ describe('the live target against the emulator: shards, reports, known deviation
 
   check('no secret the runs used appears in any output: console, HTML, JUnit, JSON, blobs, test-results, ledger', () => {
     const dumped = readSecretsDump(join(out, 'secrets'));
-    const witnessed = [...recorderA.secrets, ...recorderB.secrets];
+    const witnessed = [...recorderA.secrets, ...recorderB.secrets, ...recorderC.secrets];
     // The recorders saw every kind of secret: the search below looks for real values of each.
     for (const kind of ['password', 'new_password', 'access_token', 'refresh_token', 'sudo_token', 'verification_token', 'verification_code', 'client_secret', 'authorization']) {
       assert.ok((recorderB.byKind.get(kind)?.size ?? 0) > 0, `the live recorder saw a ${kind}`);
@@ -292,10 +320,10 @@ describe('the live target against the emulator: shards, reports, known deviation
 
   check('every secret that reached the suite was registered for redaction (the witness agrees with the suite)', () => {
     const dumped = new Set(readSecretsDump(join(out, 'secrets')));
-    const kindOf = (value: string) => [...recorderA.byKind, ...recorderB.byKind].filter(([, values]) => values.has(value)).map(([kind]) => kind);
+    const kindOf = (value: string) => [...recorderA.byKind, ...recorderB.byKind, ...recorderC.byKind].filter(([, values]) => values.has(value)).map(([kind]) => kind);
     // A drifted answer may have been replaced by the contract monitor before reaching the suite.
     const reachedTheSuite = (s: string) => !kindOf(s).every((kind) => kind.startsWith('drifted '));
-    const unregistered = [...recorderA.secrets, ...recorderB.secrets].filter((s) => reachedTheSuite(s) && !dumped.has(s)).map((s) => `${kindOf(s).join('/')} (${s.length} characters)`);
+    const unregistered = [...recorderA.secrets, ...recorderB.secrets, ...recorderC.secrets].filter((s) => reachedTheSuite(s) && !dumped.has(s)).map((s) => `${kindOf(s).join('/')} (${s.length} characters)`);
     assert.deepEqual(unregistered, [], 'secret values crossed the wire without the suite registering them for redaction');
   });
 
