@@ -60,7 +60,9 @@ let leaky: RunResult;
 let leakyTests: ReportedTest[];
 let statsB: Record<string, number>;
 /** What the emulator target's two emulators (A, C) hold at the end of the runs: stats and users export. */
-let emulatorsLeft: { stats: Record<string, number>; users: { username?: string; phone_number?: string; email?: string; providers?: unknown[] }[] }[];
+let emulatorsLeft: { name: string; stats: Record<string, number>; users: { username?: string; phone_number?: string; email?: string; providers?: unknown[] }[] }[];
+/** Every recorder: A and C in front of the emulator target, B in front of the emulated live environment. */
+const recorders = () => [recorderA, recorderB, recorderC];
 let failed = false;
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { suites: never[]; stats: Record<string, number> };
@@ -139,15 +141,16 @@ describe('the live target against the emulator: shards, reports, known deviation
       join(leakyDir, 'console'),
     );
     leakyTests = existsSync(join(leakyDir, 'results.json')) ? reportedTests(readJson(join(leakyDir, 'results.json'))) : [];
-    const leftIn = async (url: string) => ({
+    const leftIn = async (name: string, url: string) => ({
+      name,
       stats: (await fetch(`${url}/__emulator/stats`).then((r) => r.json())) as Record<string, number>,
       users: ((await fetch(`${url}/__emulator/users/export`).then((r) => r.json())) as { users: (typeof emulatorsLeft)[number]['users'] }).users,
     });
-    [statsB, emulatorsLeft] = await Promise.all([live.stats(), Promise.all([leftIn(emulator.url), leftIn(emulatorC.url)])]);
+    [statsB, emulatorsLeft] = await Promise.all([live.stats(), Promise.all([leftIn('A (serial tests)', emulator.url), leftIn('C (the other emulator tests)', emulatorC.url)])]);
   });
 
   after(async () => {
-    await Promise.all([recorderA?.close(), recorderB?.close(), recorderC?.close()]);
+    await Promise.all(recorders().map((recorder) => recorder?.close()));
     await Promise.all([live?.close(), emulator?.close(), emulatorC?.close()]);
     if (failed) console.log(`e2e outputs kept in ${out}`);
     else if (out) rmSync(out, { recursive: true, force: true });
@@ -228,8 +231,7 @@ describe('the live target against the emulator: shards, reports, known deviation
     assert.equal(Number(statsB.users) - Number(statsB.anonymous_users), 1, 'only the test account is left in the emulated live environment');
     // Every account the factory made (it signs up with a phone number or an email) is deleted. Users that
     // signed in only through a provider or a custom ticket stay: the API offers them no sudo, so no deletion.
-    for (const [i, { stats, users }] of emulatorsLeft.entries()) {
-      const which = i === 0 ? 'A (serial tests)' : 'C (the other emulator tests)';
+    for (const { name: which, stats, users } of emulatorsLeft) {
       assert.deepEqual(users.filter((u) => u.phone_number !== undefined || u.email !== undefined), [], `no account with a phone number or email is left in emulator ${which}`);
       assert.ok(Number(stats.users) - Number(stats.anonymous_users) === users.length, `the users export of emulator ${which} lists every registered user`);
     }
@@ -290,7 +292,7 @@ describe('the live target against the emulator: shards, reports, known deviation
 
   check('no secret the runs used appears in any output: console, HTML, JUnit, JSON, blobs, test-results, ledger', () => {
     const dumped = readSecretsDump(join(out, 'secrets'));
-    const witnessed = [...recorderA.secrets, ...recorderB.secrets, ...recorderC.secrets];
+    const witnessed = recorders().flatMap((recorder) => [...recorder.secrets]);
     // The recorders saw every kind of secret: the search below looks for real values of each.
     for (const kind of ['password', 'new_password', 'access_token', 'refresh_token', 'sudo_token', 'verification_token', 'verification_code', 'client_secret', 'authorization']) {
       assert.ok((recorderB.byKind.get(kind)?.size ?? 0) > 0, `the live recorder saw a ${kind}`);
@@ -320,10 +322,10 @@ describe('the live target against the emulator: shards, reports, known deviation
 
   check('every secret that reached the suite was registered for redaction (the witness agrees with the suite)', () => {
     const dumped = new Set(readSecretsDump(join(out, 'secrets')));
-    const kindOf = (value: string) => [...recorderA.byKind, ...recorderB.byKind, ...recorderC.byKind].filter(([, values]) => values.has(value)).map(([kind]) => kind);
+    const kindOf = (value: string) => recorders().flatMap((recorder) => [...recorder.byKind]).filter(([, values]) => values.has(value)).map(([kind]) => kind);
     // A drifted answer may have been replaced by the contract monitor before reaching the suite.
     const reachedTheSuite = (s: string) => !kindOf(s).every((kind) => kind.startsWith('drifted '));
-    const unregistered = [...recorderA.secrets, ...recorderB.secrets, ...recorderC.secrets].filter((s) => reachedTheSuite(s) && !dumped.has(s)).map((s) => `${kindOf(s).join('/')} (${s.length} characters)`);
+    const unregistered = recorders().flatMap((recorder) => [...recorder.secrets]).filter((s) => reachedTheSuite(s) && !dumped.has(s)).map((s) => `${kindOf(s).join('/')} (${s.length} characters)`);
     assert.deepEqual(unregistered, [], 'secret values crossed the wire without the suite registering them for redaction');
   });
 
